@@ -1,0 +1,32 @@
+// `npm test`: set-up, type check, then every test file with node's test runner.
+// Unit and property tests live beside the code (src/**/*.test.ts); tests that
+// start real station processes live in test/.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+execFileSync(process.execPath, [join(root, 'scripts/setup.mjs')], { stdio: 'inherit' });
+
+function find(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) find(path, out);
+    else if (name.endsWith('.test.ts')) out.push(relative(root, path));
+  }
+  return out;
+}
+
+const only = process.argv.slice(2);
+const files = (only.length ? only : [...find(join(root, 'src')), ...find(join(root, 'test'))]).sort();
+
+if (!only.length) {
+  console.log('test: type check (tsc --noEmit)');
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root], { stdio: 'inherit', cwd: root });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+}
+
+console.log(`test: ${files.length} test files`);
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', cwd: root });
+process.exit(run.status ?? 1);

@@ -1,0 +1,48 @@
+import { HotlineError } from '../core/errors.ts';
+import { commands } from './commands/index.ts';
+
+const USAGE = `hotline: run and use a Hotline station
+
+Station (on the station's machine; --dir DIR, default ./station or $HOTLINE_DIR):
+  init --name PARTY        create a station: key, config, database
+  serve                    run the station's API
+  station                  print this station's verifier key and fingerprint
+  member add|list          manage this station's members
+  token create             issue an API token for a member
+
+Using a station (--url URL --token TOKEN, or $HOTLINE_URL and $HOTLINE_TOKEN):
+  login                    sign in with name and password; prints a session token
+  line create|list|show    lines between parties
+  send                     append a message to a line
+  entries                  read one party's log on a line
+  checkpoint               print a log's latest signed checkpoint
+
+Proving the record:
+  export                   write a line's logs to an offline bundle
+  verify                   check a log end to end (station URL or bundle)
+
+'hotline COMMAND --help' tells more about each command.`;
+
+/** Runs one CLI invocation; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`hotline: unknown command '${name}'\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return (await command(rest)) ?? 0;
+  } catch (e) {
+    if (e instanceof HotlineError) {
+      console.error(`hotline ${name}: ${e.message}`);
+      return e.exitCode;
+    }
+    console.error(`hotline ${name}: unexpected error: ${(e as Error).stack ?? e}`);
+    return 1;
+  }
+}

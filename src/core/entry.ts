@@ -1,0 +1,129 @@
+import canonicalize from 'canonicalize';
+import type { Crypto, Signer } from './crypto.ts';
+import { HotlineError } from './errors.ts';
+import { fromBase64, toBase64, utf8Decode, utf8Encode, concatBytes } from './encoding.ts';
+import { isLineId, validPartyName } from './line.ts';
+
+// The format is specified in docs/entry-format.md; keep the two in step.
+
+export const ENTRY_VERSION = 1;
+/** tlog-tiles entry bundles carry a 16-bit length, so no entry may be longer. */
+export const MAX_ENTRY_BYTES = 65535;
+const SIGNING_CONTEXT = utf8Encode('hotline/entry/v1\n');
+const KIND = /^[a-z][a-z0-9._-]{0,63}$/;
+const FIELDS = ['body', 'kind', 'line', 'party', 'seen', 'seq', 'sig', 'time', 'v'];
+
+export type JsonObject = { [key: string]: unknown };
+
+/** Everything an entry says, before the author's signature. */
+export interface EntryFields {
+  v: typeof ENTRY_VERSION;
+  line: string;
+  party: string;
+  seq: number;
+  /** Milliseconds since the Unix epoch, by the author station's clock. */
+  time: number;
+  kind: string;
+  body: JsonObject;
+  /** Size of each peer log the author had seen when writing: the causal order of the transcript. */
+  seen: Record<string, number>;
+}
+
+export interface Entry extends EntryFields {
+  /** Base64 Ed25519 signature over the signing bytes. */
+  sig: string;
+}
+
+export class EntryError extends HotlineError {
+  constructor(message: string) {
+    super('integrity', message);
+  }
+}
+
+function jcs(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new EntryError('entry is not representable as JSON');
+  return text;
+}
+
+export function entrySigningBytes(fields: EntryFields): Uint8Array {
+  const { v, line, party, seq, time, kind, body, seen } = fields;
+  return concatBytes(SIGNING_CONTEXT, utf8Encode(jcs({ v, line, party, seq, time, kind, body, seen })));
+}
+
+/** Signs and serialises an entry; the result is exactly what the log's leaf hashes. */
+export function encodeEntry(fields: EntryFields, signer: Signer): Uint8Array {
+  checkFields(fields);
+  const sig = toBase64(signer.sign(entrySigningBytes(fields)));
+  const bytes = utf8Encode(jcs({ ...fields, sig }));
+  if (bytes.length > MAX_ENTRY_BYTES) {
+    throw new HotlineError('too_large', `entry is ${bytes.length} bytes; the limit is ${MAX_ENTRY_BYTES}`);
+  }
+  return bytes;
+}
+
+/** Parses entry bytes, insisting on the canonical form (so one entry has one encoding). */
+export function decodeEntry(bytes: Uint8Array): Entry {
+  if (bytes.length > MAX_ENTRY_BYTES) throw new EntryError(`entry is longer than ${MAX_ENTRY_BYTES} bytes`);
+  let text: string;
+  let value: unknown;
+  try {
+    text = utf8Decode(bytes);
+    value = JSON.parse(text);
+  } catch {
+    throw new EntryError('entry is not UTF-8 JSON');
+  }
+  if (!isObject(value)) throw new EntryError('entry is not a JSON object');
+  const keys = Object.keys(value).sort();
+  if (keys.join() !== FIELDS.join()) throw new EntryError(`entry fields are [${keys.join(', ')}], expected [${FIELDS.join(', ')}]`);
+  const entry = value as unknown as Entry;
+  checkFields(entry);
+  if (typeof entry.sig !== 'string') throw new EntryError('entry signature is not a string');
+  if (jcs(value) !== text) throw new EntryError('entry is not in canonical (RFC 8785) form');
+  return entry;
+}
+
+export interface EntryExpectation {
+  line: string;
+  party: string;
+  seq: number;
+  publicKey: Uint8Array;
+}
+
+/** Decodes and checks an entry against the position it occupies; throws an EntryError naming what is wrong. */
+export function verifyEntry(c: Crypto, bytes: Uint8Array, expect: EntryExpectation): Entry {
+  const entry = decodeEntry(bytes);
+  if (entry.line !== expect.line) throw new EntryError(`entry names line ${entry.line}, expected ${expect.line}`);
+  if (entry.party !== expect.party) throw new EntryError(`entry names party ${entry.party}, expected ${expect.party}`);
+  if (entry.seq !== expect.seq) throw new EntryError(`entry has sequence number ${entry.seq}, expected ${expect.seq}`);
+  let sig: Uint8Array;
+  try {
+    sig = fromBase64(entry.sig);
+  } catch {
+    throw new EntryError('entry signature is not base64');
+  }
+  if (!c.verify(expect.publicKey, entrySigningBytes(entry), sig)) throw new EntryError('entry signature does not verify');
+  return entry;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function checkFields(f: EntryFields): void {
+  if (f.v !== ENTRY_VERSION) throw new EntryError(`entry version ${String(f.v)} is not supported`);
+  if (typeof f.line !== 'string' || !isLineId(f.line)) throw new EntryError('entry line id is malformed');
+  if (typeof f.party !== 'string' || !validPartyName(f.party)) throw new EntryError('entry party name is malformed');
+  if (!isCount(f.seq)) throw new EntryError('entry sequence number is not a non-negative integer');
+  if (!isCount(f.time)) throw new EntryError('entry time is not a non-negative integer');
+  if (typeof f.kind !== 'string' || !KIND.test(f.kind)) throw new EntryError('entry kind is malformed');
+  if (!isObject(f.body)) throw new EntryError('entry body is not an object');
+  if (!isObject(f.seen)) throw new EntryError('entry seen-sizes are not an object');
+  for (const [party, size] of Object.entries(f.seen)) {
+    if (!validPartyName(party) || !isCount(size)) throw new EntryError(`entry seen-size for ${party} is malformed`);
+  }
+}

@@ -1,0 +1,39 @@
+import type { Role } from './role.ts';
+
+/** Who is asking, as far as the core cares. */
+export interface Member {
+  id: number;
+  name: string;
+  role: Role;
+}
+
+/** What a member may do on one line, given whether the station named them on it. */
+export interface LineAccess {
+  discreet: boolean;
+  isMember: boolean;
+}
+
+// Discreet lines exist only for their named members: no role, not even admin,
+// sees them otherwise. Auditors read every ordinary line; admins manage them.
+export function canSeeLine(member: Member, line: LineAccess): boolean {
+  if (line.isMember) return true;
+  if (line.discreet) return false;
+  return member.role === 'admin' || member.role === 'auditor';
+}
+
+export function canReadEntries(member: Member, line: LineAccess): boolean {
+  if (line.isMember) return true;
+  return !line.discreet && member.role === 'auditor';
+}
+
+export function canWriteMessages(member: Member, line: LineAccess): boolean {
+  return line.isMember && (member.role === 'principal' || member.role === 'duty_officer');
+}
+
+export function canManageLines(member: Member): boolean {
+  return member.role === 'admin';
+}
+
+export function canManageMembers(member: Member): boolean {
+  return member.role === 'admin';
+}

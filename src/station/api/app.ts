@@ -1,0 +1,97 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import swagger from '@fastify/swagger';
+import { HotlineError, errorTable, type ErrorCode } from '../../core/errors.ts';
+import type { Member } from '../../core/policy.ts';
+import type { Station } from '../station.ts';
+import { ErrorReply } from './schemas.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { memberRoutes } from './routes/members.ts';
+import { lineRoutes } from './routes/lines.ts';
+import { entryRoutes } from './routes/entries.ts';
+import { logRoutes } from './routes/logs.ts';
+import { stationRoutes } from './routes/station.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    station: Station;
+  }
+  interface FastifyRequest {
+    member?: Member;
+  }
+  interface FastifyContextConfig {
+    /** Served without a token (health, identity, login, API description). */
+    public?: boolean;
+  }
+}
+
+export function bearer(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
+/** Who is asking; the onRequest hook has already refused anyone unauthenticated. */
+export async function memberOf(req: FastifyRequest): Promise<Member> {
+  return req.member ?? (req.member = await req.server.station.auth.member(bearer(req)));
+}
+
+export async function buildApp(station: Station): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: station.logger as FastifyBaseLogger | undefined,
+    // Request URLs name lines; they are logged by route pattern only (see onResponse).
+    disableRequestLogging: true,
+    bodyLimit: 256 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+  });
+  app.decorate('station', station);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Hotline station API', version: '1', description: 'One party\'s station: lines, logs, checkpoints and proofs.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  app.addSchema({ $id: 'ErrorReply', ...ErrorReply });
+
+  app.setErrorHandler((err: any, req, reply) => {
+    if (err instanceof HotlineError) {
+      if (err.code === 'integrity' || err.code === 'internal') req.log.error({ err }, 'integrity failure');
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+    }
+    if (err.validation) {
+      const where = err.validationContext ?? 'request';
+      return reply.status(400).send({ error: { code: 'bad_request', message: `${where}: ${err.message.replace(/^(body|querystring|params|headers)\/?/, '')}`.trim() } });
+    }
+    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      const code: ErrorCode = err.statusCode === 413 ? 'too_large' : err.statusCode === 404 ? 'not_found' : 'bad_request';
+      return reply.status(err.statusCode).send({ error: { code, message: err.message } });
+    }
+    req.log.error({ err }, 'unexpected error');
+    return reply.status(500).send({ error: { code: 'internal', message: 'internal error; the station logged it' } });
+  });
+  app.setNotFoundHandler((_req, reply) => reply.status(404).send({ error: { code: 'not_found', message: 'no such endpoint' } }));
+
+  // Authentication comes before validation, so an anonymous caller learns nothing from error details.
+  app.addHook('onRequest', async (req) => {
+    if (req.routeOptions.config?.public || !req.routeOptions.url) return;
+    req.member = await station.auth.member(bearer(req));
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions?.url ?? 'unmatched';
+    station.metrics.requests.inc({ method: req.method, route, status: reply.statusCode });
+    if (reply.statusCode >= 500) req.log.warn({ method: req.method, route, status: reply.statusCode }, 'request failed');
+    else req.log.debug({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  await app.register(stationRoutes);
+  await app.register(sessionRoutes);
+  await app.register(memberRoutes);
+  await app.register(lineRoutes);
+  await app.register(entryRoutes);
+  await app.register(logRoutes);
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+  return app as unknown as FastifyInstance;
+}
+
+export { errorTable };

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { toBase64 } from '../../../core/encoding.ts';
+import { HotlineError } from '../../../core/errors.ts';
+import { MessageBody } from '../../../core/kinds/message.ts';
+import { partyOf } from '../../../core/line.ts';
+import { formatTlogProof } from '../../../core/note/tlog-proof.ts';
+import { sendMessage } from '../../commands/message-sender.ts';
+import { lineFor } from '../../line-access.ts';
+import { presentEntry } from '../../presenters/entry.ts';
+import { memberOf } from '../app.ts';
+import { EntryParams, EntryView, LineParams, LogParams } from '../schemas.ts';
+
+const Page = Type.Object({ start: Type.Integer({ minimum: 0, default: 0 }), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) });
+
+export async function entryRoutes(app: FastifyInstance) {
+  const station = app.station;
+
+  app.post<{ Params: Static<typeof LineParams>; Body: Static<typeof MessageBody> }>('/v1/lines/:line/messages', {
+    schema: {
+      summary: 'Append a message to this party\'s log on the line; answers once it is on disk',
+      params: LineParams,
+      body: MessageBody,
+      response: { 201: Type.Object({ party: Type.String(), seq: Type.Integer(), time: Type.Integer(), leafHash: Type.String() }) },
+    },
+  }, async (req, reply) => {
+    const a = await sendMessage(station, await memberOf(req), req.params.line, req.body);
+    return reply.status(201).send({ party: a.party, seq: a.seq, time: a.time, leafHash: toBase64(a.leafHash) });
+  });
+
+  app.get<{ Params: Static<typeof LogParams>; Querystring: Static<typeof Page> }>('/v1/lines/:line/logs/:party/entries', {
+    schema: {
+      summary: 'Entries of one party\'s log, in order, a page at a time',
+      params: LogParams,
+      querystring: Page,
+      response: { 200: Type.Object({ entries: Type.Array(EntryView), size: Type.Integer(), next: Type.Union([Type.Integer(), Type.Null()]) }) },
+    },
+  }, async (req) => {
+    const log = await readableLog(req);
+    const size = await station.reader.signedSize(log);
+    const end = Math.min(size, req.query.start + req.query.limit);
+    const entries = req.query.start < end ? await station.store.entries(log, req.query.start, end) : [];
+    return { entries: entries.map((b) => presentEntry(station.crypto, b)), size, next: end < size ? end : null };
+  });
+
+  app.get<{ Params: Static<typeof EntryParams> }>('/v1/lines/:line/logs/:party/entries/:seq', {
+    schema: { summary: 'One entry, decoded, with its exact bytes', params: EntryParams, response: { 200: Type.Object({ entry: EntryView, bytes: Type.String({ description: 'base64 of the exact leaf bytes' }) }) } },
+  }, async (req) => {
+    const log = await readableLog(req);
+    const [bytes] = req.params.seq < (await station.reader.signedSize(log)) ? await station.store.entries(log, req.params.seq, req.params.seq + 1) : [];
+    if (!bytes) throw new HotlineError('not_found', 'no such entry');
+    return { entry: presentEntry(station.crypto, bytes), bytes: toBase64(bytes) };
+  });
+
+  app.get<{ Params: Static<typeof EntryParams> }>('/v1/lines/:line/logs/:party/entries/:seq/proof', {
+    schema: { summary: 'C2SP tlog-proof of one entry against the latest checkpoint', params: EntryParams, produces: ['text/plain'] },
+  }, async (req, reply) => {
+    const log = await readableLog(req);
+    const cp = await station.reader.checkpoint(log);
+    if (req.params.seq >= cp.size) throw new HotlineError('not_found', 'no such entry');
+    const { proof } = await station.reader.inclusion(log, req.params.seq, cp.size);
+    reply.type('text/plain; charset=utf-8');
+    return formatTlogProof({ index: req.params.seq, proof, checkpoint: cp.note });
+  });
+
+  async function readableLog(req: { params: { line: string; party: string } } & Parameters<typeof memberOf>[0]) {
+    const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
+    if (!partyOf(line, req.params.party)) throw new HotlineError('not_found', 'no such log on this line');
+    return { line: line.id, party: req.params.party };
+  }
+}

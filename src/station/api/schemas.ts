@@ -1,0 +1,38 @@
+import { Type } from '@sinclair/typebox';
+import { roles } from '../../core/role.ts';
+
+// Wire shapes shared by the routes and the OpenAPI document.
+
+export const ErrorReply = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }),
+});
+
+export const RoleSchema = Type.Union(roles.map((r) => Type.Literal(r)));
+
+export const MemberView = Type.Object({ id: Type.Integer(), name: Type.String(), role: RoleSchema, disabled: Type.Optional(Type.Boolean()) });
+
+export const LineParams = Type.Object({ line: Type.String({ maxLength: 64 }) });
+export const LogParams = Type.Object({ line: Type.String({ maxLength: 64 }), party: Type.String({ maxLength: 64 }) });
+export const EntryParams = Type.Object({ line: Type.String({ maxLength: 64 }), party: Type.String({ maxLength: 64 }), seq: Type.Integer({ minimum: 0 }) });
+
+export const LineView = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  discreet: Type.Boolean(),
+  createdAt: Type.Integer(),
+  parties: Type.Array(Type.Object({ name: Type.String(), key: Type.String() })),
+  members: Type.Array(Type.String()),
+});
+
+export const EntryView = Type.Object({
+  party: Type.String(),
+  seq: Type.Integer(),
+  time: Type.Integer(),
+  kind: Type.String(),
+  body: Type.Record(Type.String(), Type.Unknown()),
+  seen: Type.Record(Type.String(), Type.Integer()),
+  leafHash: Type.String({ description: 'base64 RFC 6962 leaf hash' }),
+  signature: Type.String(),
+});
+
+export const Base64Hashes = Type.Array(Type.String({ description: 'base64 SHA-256 hash' }));

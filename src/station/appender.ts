@@ -1,0 +1,158 @@
+import type { Crypto, Signer } from '../core/crypto.ts';
+import { encodeEntry, type EntryFields, type JsonObject } from '../core/entry.ts';
+import { logOrigin } from '../core/line.ts';
+import { leafHash } from '../core/merkle/hash.ts';
+import { appendLeaf, frontierNodeIds, frontierRoot, type Frontier } from '../core/merkle/frontier.ts';
+import { nodeKey } from '../core/merkle/node.ts';
+import { formatCheckpoint } from '../core/note/checkpoint.ts';
+import { signNote } from '../core/note/note.ts';
+import type { AppendedEntry, CheckpointRecord, Store } from './storage/store.ts';
+
+export interface AppendRequest {
+  line: string;
+  kind: string;
+  body: JsonObject;
+  seen?: Record<string, number>;
+}
+
+export interface Appended {
+  line: string;
+  party: string;
+  seq: number;
+  time: number;
+  leafHash: Uint8Array;
+  bytes: Uint8Array;
+}
+
+interface Head {
+  size: number;
+  frontier: Frontier;
+  time: number;
+}
+
+interface Pending {
+  request: AppendRequest;
+  resolve: (a: Appended) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Writes this station's own logs. Appends that arrive while a commit is under
+ * way wait and go to disk together in the next one (group commit), so a burst
+ * of N requests costs one fsync and one checkpoint signature, not N. Nothing
+ * resolves before its commit is durable.
+ */
+export class Appender {
+  private readonly heads = new Map<string, Head>();
+  private queue: Pending[] = [];
+  private flushing = false;
+  private scheduled = false;
+  onCommit?: (appended: Appended[], checkpoints: CheckpointRecord[]) => void;
+
+  constructor(
+    private readonly deps: {
+      store: Store;
+      crypto: Crypto;
+      signer: Signer;
+      party: string;
+      clock: () => number;
+    },
+  ) {}
+
+  /** Loads the head of every own log; call once before appending. */
+  async load(): Promise<void> {
+    for (const log of await this.deps.store.logs()) {
+      if (log.party !== this.deps.party) continue;
+      const ids = frontierNodeIds(log.size);
+      const nodes = await this.deps.store.nodes(log, ids);
+      const frontier = ids.map((id) => {
+        const hash = nodes.get(nodeKey(id));
+        if (!hash) throw new Error(`log ${log.line}: tree node ${nodeKey(id)} is missing`);
+        return hash;
+      });
+      this.heads.set(log.line, { size: log.size, frontier, time: 0 });
+    }
+  }
+
+  size(line: string): number {
+    return this.heads.get(line)?.size ?? 0;
+  }
+
+  /** Starts an empty log with a signed size-0 checkpoint, so readers always find one. */
+  async open(line: string): Promise<void> {
+    if (this.heads.has(line)) return;
+    const checkpoint = this.checkpoint(line, 0, []);
+    await this.deps.store.commit({ entries: [], checkpoints: [checkpoint] });
+    this.heads.set(line, { size: 0, frontier: [], time: 0 });
+  }
+
+  append(request: AppendRequest): Promise<Appended> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    // setImmediate lets every request already read from the sockets join this batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = true;
+    const batch = this.queue;
+    this.queue = [];
+    const { crypto: c, signer, party, clock, store } = this.deps;
+    const before = new Map<string, Head>();
+    const accepted: Array<{ pending: Pending; appended: Appended }> = [];
+    const entries: AppendedEntry[] = [];
+    for (const pending of batch) {
+      const { line, kind, body, seen = {} } = pending.request;
+      const head = this.heads.get(line);
+      if (!head) {
+        pending.reject(new Error(`log for line ${line} is not open`));
+        continue;
+      }
+      if (!before.has(line)) before.set(line, { ...head });
+      try {
+        const time = Math.max(clock(), head.time);
+        const fields: EntryFields = { v: 1, line, party, seq: head.size, time, kind, body, seen };
+        const bytes = encodeEntry(fields, signer);
+        const hash = leafHash(c, bytes);
+        const grown = appendLeaf(c, head.frontier, head.size, hash);
+        entries.push({ line, party, seq: head.size, bytes, nodes: grown.nodes });
+        accepted.push({ pending, appended: { line, party, seq: head.size, time, leafHash: hash, bytes } });
+        this.heads.set(line, { size: head.size + 1, frontier: grown.frontier, time });
+      } catch (e) {
+        pending.reject(e);
+      }
+    }
+    const checkpoints = [...before.keys()].map((line) => {
+      const head = this.heads.get(line)!;
+      return this.checkpoint(line, head.size, head.frontier);
+    });
+    try {
+      if (entries.length > 0) await store.commit({ entries, checkpoints });
+      for (const a of accepted) a.pending.resolve(a.appended);
+      if (accepted.length > 0) this.onCommit?.(accepted.map((a) => a.appended), checkpoints);
+    } catch (e) {
+      for (const [line, head] of before) this.heads.set(line, head);
+      for (const a of accepted) a.pending.reject(e);
+    } finally {
+      this.flushing = false;
+      if (this.queue.length > 0) this.schedule();
+    }
+  }
+
+  private checkpoint(line: string, size: number, frontier: Frontier): CheckpointRecord {
+    const { crypto: c, signer, party } = this.deps;
+    const text = formatCheckpoint({ origin: logOrigin(line, party), size, root: frontierRoot(c, frontier), extensions: [] });
+    return { line, party, size, note: signNote(c, text, [{ name: party, signer }]) };
+  }
+}

@@ -1,0 +1,47 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { HotlineError } from '../core/errors.ts';
+
+export const StationConfig = Type.Object(
+  {
+    name: Type.String({ description: 'This party\'s name: the signed-note key name' }),
+    listen: Type.String({ default: '127.0.0.1:7700', description: 'host:port of the HTTP API' }),
+    database: Type.String({ default: 'station.db' }),
+    keyFile: Type.String({ default: 'station.key' }),
+    sessionHours: Type.Number({ default: 12, minimum: 0.01 }),
+    startupCheck: Type.Union([Type.Literal('full'), Type.Literal('none')], { default: 'full' }),
+  },
+  { additionalProperties: false },
+);
+export type StationConfig = Static<typeof StationConfig>;
+
+export const CONFIG_FILE = 'hotline.json';
+
+export function readConfig(dir: string): StationConfig {
+  const path = join(dir, CONFIG_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new HotlineError('not_found', missing ? `no station in ${resolve(dir)} (run 'hotline init' first)` : `${path} is not valid JSON`);
+  }
+  const config = Value.Default(StationConfig, raw);
+  if (!Value.Check(StationConfig, config)) {
+    const first = [...Value.Errors(StationConfig, config)][0];
+    throw new HotlineError('bad_request', `${path}: ${first.path || '/'} ${first.message}`);
+  }
+  return config;
+}
+
+export function writeConfig(dir: string, config: StationConfig): void {
+  writeFileSync(join(dir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n', { mode: 0o644 });
+}
+
+export function parseListen(listen: string): { host: string; port: number } {
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(listen);
+  if (!m) throw new HotlineError('bad_request', `listen address '${listen}' is not host:port`);
+  return { host: m[1], port: Number(m[2]) };
+}

@@ -1,0 +1,9 @@
+import type { Crypto } from '../../core/crypto.ts';
+import { toBase64 } from '../../core/encoding.ts';
+import { decodeEntry } from '../../core/entry.ts';
+import { leafHash } from '../../core/merkle/hash.ts';
+
+export function presentEntry(c: Crypto, bytes: Uint8Array) {
+  const e = decodeEntry(bytes);
+  return { party: e.party, seq: e.seq, time: e.time, kind: e.kind, body: e.body, seen: e.seen, leafHash: toBase64(leafHash(c, bytes)), signature: e.sig };
+}

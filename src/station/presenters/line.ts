@@ -1,0 +1,12 @@
+import type { LineRecord, MemberRecord } from '../storage/store.ts';
+
+export function presentLine(line: LineRecord, members: MemberRecord[]) {
+  return {
+    id: line.id,
+    title: line.title,
+    discreet: line.discreet,
+    createdAt: line.createdAt,
+    parties: line.parties,
+    members: line.memberIds.map((id) => members.find((m) => m.id === id)?.name ?? `#${id}`),
+  };
+}

@@ -1,0 +1,216 @@
+import Database from 'better-sqlite3';
+import type { Line } from '../../../core/line.ts';
+import { nodeKey, type NodeId } from '../../../core/merkle/node.ts';
+import type { Role } from '../../../core/role.ts';
+import type { CheckpointRecord, Commit, CredentialRecord, LineRecord, LogId, MemberRecord, Store } from '../store.ts';
+import { schema } from './schema.ts';
+
+type Row = Record<string, any>;
+
+/**
+ * The embedded default. WAL with synchronous=FULL: a commit is on disk when it
+ * returns. better-sqlite3 is synchronous, so a commit holds the event loop for
+ * one fsync while further requests queue up and form the next group commit.
+ */
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  private readonly logIds = new Map<string, number>();
+  private readonly s: Record<string, Database.Statement>;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(schema);
+    const p = (sql: string) => this.db.prepare(sql);
+    this.s = {
+      addMember: p('INSERT INTO member (name, role, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?)'),
+      memberByName: p('SELECT * FROM member WHERE name = ?'),
+      memberById: p('SELECT * FROM member WHERE id = ?'),
+      listMembers: p('SELECT * FROM member ORDER BY id'),
+      addCredential: p('INSERT INTO credential (token_hash, member_id, kind, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      credential: p('SELECT * FROM credential WHERE token_hash = ?'),
+      removeCredential: p('DELETE FROM credential WHERE token_hash = ?'),
+      addLine: p('INSERT INTO line (id, definition) VALUES (?, ?)'),
+      line: p('SELECT * FROM line WHERE id = ?'),
+      lines: p('SELECT * FROM line ORDER BY id'),
+      lineMembers: p('SELECT member_id FROM line_member WHERE line_id = ? ORDER BY member_id'),
+      clearLineMembers: p('DELETE FROM line_member WHERE line_id = ?'),
+      addLineMember: p('INSERT INTO line_member (line_id, member_id) VALUES (?, ?)'),
+      logs: p('SELECT line_id, party, size FROM log ORDER BY line_id, party'),
+      logId: p('SELECT id FROM log WHERE line_id = ? AND party = ?'),
+      addLog: p('INSERT INTO log (line_id, party) VALUES (?, ?)'),
+      logSize: p('SELECT size FROM log WHERE id = ?'),
+      setLogSize: p('UPDATE log SET size = MAX(size, ?) WHERE id = ?'),
+      addEntry: p('INSERT INTO entry (log_id, seq, bytes) VALUES (?, ?, ?)'),
+      addNode: p('INSERT INTO node (log_id, level, idx, hash) VALUES (?, ?, ?, ?)'),
+      addCheckpoint: p('INSERT OR REPLACE INTO checkpoint (log_id, size, note) VALUES (?, ?, ?)'),
+      entries: p('SELECT bytes FROM entry WHERE log_id = ? AND seq >= ? AND seq < ? ORDER BY seq'),
+      node: p('SELECT hash FROM node WHERE log_id = ? AND level = ? AND idx = ?'),
+      nodeRange: p('SELECT hash FROM node WHERE log_id = ? AND level = ? AND idx >= ? AND idx < ? ORDER BY idx'),
+      latestCheckpoint: p('SELECT size, note FROM checkpoint WHERE log_id = ? ORDER BY size DESC LIMIT 1'),
+      checkpoint: p('SELECT size, note FROM checkpoint WHERE log_id = ? AND size = ?'),
+    };
+  }
+
+  private logId(log: LogId, create = false): number | undefined {
+    const key = `${log.line}\n${log.party}`;
+    let id = this.logIds.get(key);
+    if (id !== undefined) return id;
+    const row = this.s.logId.get(log.line, log.party) as Row | undefined;
+    if (row) id = row.id as number;
+    else if (create) id = Number(this.s.addLog.run(log.line, log.party).lastInsertRowid);
+    if (id !== undefined) this.logIds.set(key, id);
+    return id;
+  }
+
+  async addMember(m: Omit<MemberRecord, 'id'>): Promise<MemberRecord> {
+    const info = this.s.addMember.run(m.name, m.role, m.passwordHash, m.createdAt, m.disabled ? 1 : 0);
+    return { ...m, id: Number(info.lastInsertRowid) };
+  }
+
+  async memberByName(name: string) {
+    return toMember(this.s.memberByName.get(name) as Row | undefined);
+  }
+
+  async memberById(id: number) {
+    return toMember(this.s.memberById.get(id) as Row | undefined);
+  }
+
+  async listMembers() {
+    return (this.s.listMembers.all() as Row[]).map((r) => toMember(r)!);
+  }
+
+  async updateMember(id: number, change: Partial<Pick<MemberRecord, 'role' | 'passwordHash' | 'disabled'>>) {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    if (change.role !== undefined) sets.push('role = ?'), values.push(change.role);
+    if (change.passwordHash !== undefined) sets.push('password_hash = ?'), values.push(change.passwordHash);
+    if (change.disabled !== undefined) sets.push('disabled = ?'), values.push(change.disabled ? 1 : 0);
+    if (sets.length === 0) return;
+    this.db.prepare(`UPDATE member SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+  }
+
+  async addCredential(tokenHash: Uint8Array, c: CredentialRecord) {
+    this.s.addCredential.run(tokenHash, c.memberId, c.kind, c.label, c.createdAt, c.expiresAt);
+  }
+
+  async credential(tokenHash: Uint8Array): Promise<CredentialRecord | null> {
+    const r = this.s.credential.get(tokenHash) as Row | undefined;
+    if (!r) return null;
+    return { memberId: r.member_id, kind: r.kind, label: r.label, createdAt: r.created_at, expiresAt: r.expires_at ?? null };
+  }
+
+  async removeCredential(tokenHash: Uint8Array) {
+    this.s.removeCredential.run(tokenHash);
+  }
+
+  async createLine(line: LineRecord) {
+    const { memberIds, ...definition } = line;
+    this.db.transaction(() => {
+      this.s.addLine.run(line.id, JSON.stringify(definition));
+      for (const id of memberIds) this.s.addLineMember.run(line.id, id);
+    })();
+  }
+
+  async line(id: string): Promise<LineRecord | null> {
+    const r = this.s.line.get(id) as Row | undefined;
+    return r ? this.toLine(r) : null;
+  }
+
+  async listLines() {
+    return (this.s.lines.all() as Row[]).map((r) => this.toLine(r));
+  }
+
+  async setLineMembers(id: string, memberIds: number[]) {
+    this.db.transaction(() => {
+      this.s.clearLineMembers.run(id);
+      for (const m of memberIds) this.s.addLineMember.run(id, m);
+    })();
+  }
+
+  private toLine(r: Row): LineRecord {
+    const definition = JSON.parse(r.definition) as Line;
+    const memberIds = (this.s.lineMembers.all(r.id) as Row[]).map((m) => m.member_id as number);
+    return { ...definition, memberIds };
+  }
+
+  async logs() {
+    return (this.s.logs.all() as Row[]).map((r) => ({ line: r.line_id as string, party: r.party as string, size: r.size as number }));
+  }
+
+  async logSize(log: LogId) {
+    const id = this.logId(log);
+    if (id === undefined) return 0;
+    return (this.s.logSize.get(id) as Row).size as number;
+  }
+
+  async commit(commit: Commit) {
+    this.db.transaction(() => {
+      const sizes = new Map<number, number>();
+      for (const e of commit.entries) {
+        const id = this.logId(e, true)!;
+        this.s.addEntry.run(id, e.seq, e.bytes);
+        for (const n of e.nodes) this.s.addNode.run(id, n.level, n.index, n.hash);
+        sizes.set(id, Math.max(sizes.get(id) ?? 0, e.seq + 1));
+      }
+      for (const [id, size] of sizes) this.s.setLogSize.run(size, id);
+      for (const c of commit.checkpoints) this.s.addCheckpoint.run(this.logId(c, true)!, c.size, c.note);
+    })();
+  }
+
+  async entries(log: LogId, start: number, end: number) {
+    const id = this.logId(log);
+    if (id === undefined) return [];
+    return (this.s.entries.all(id, start, end) as Row[]).map((r) => new Uint8Array(r.bytes));
+  }
+
+  async nodes(log: LogId, ids: NodeId[]) {
+    const out = new Map<string, Uint8Array>();
+    const id = this.logId(log);
+    if (id === undefined) return out;
+    for (const n of ids) {
+      const r = this.s.node.get(id, n.level, n.index) as Row | undefined;
+      if (r) out.set(nodeKey(n), new Uint8Array(r.hash));
+    }
+    return out;
+  }
+
+  async nodeRange(log: LogId, level: number, start: number, end: number) {
+    const id = this.logId(log);
+    if (id === undefined) return [];
+    return (this.s.nodeRange.all(id, level, start, end) as Row[]).map((r) => new Uint8Array(r.hash));
+  }
+
+  async latestCheckpoint(log: LogId): Promise<CheckpointRecord | null> {
+    const id = this.logId(log);
+    if (id === undefined) return null;
+    const r = this.s.latestCheckpoint.get(id) as Row | undefined;
+    return r ? { ...log, size: r.size, note: r.note } : null;
+  }
+
+  async checkpoint(log: LogId, size: number): Promise<CheckpointRecord | null> {
+    const id = this.logId(log);
+    if (id === undefined) return null;
+    const r = this.s.checkpoint.get(id, size) as Row | undefined;
+    return r ? { ...log, size: r.size, note: r.note } : null;
+  }
+
+  async close() {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toMember(r: Row | undefined): MemberRecord | null {
+  if (!r) return null;
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role as Role,
+    passwordHash: r.password_hash,
+    createdAt: r.created_at,
+    disabled: r.disabled === 1,
+  };
+}

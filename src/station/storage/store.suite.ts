@@ -1,0 +1,121 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Store } from './store.ts';
+
+// The one suite every storage adapter must pass (hono's common.case.test
+// pattern): call runStoreSuite from each adapter's own test file.
+
+const bytes = (...xs: number[]) => new Uint8Array(xs);
+const hash = (n: number) => new Uint8Array(32).fill(n);
+
+export function runStoreSuite(name: string, open: () => Promise<{ store: Store; reopen?: () => Promise<Store>; cleanup: () => Promise<void> }>) {
+  const withStore = (title: string, fn: (store: Store, reopen?: () => Promise<Store>) => Promise<void>) =>
+    test(`${name}: ${title}`, async () => {
+      const { store, reopen, cleanup } = await open();
+      try {
+        await fn(store, reopen);
+      } finally {
+        await store.close();
+        await cleanup();
+      }
+    });
+
+  withStore('members are added, found, listed and updated', async (store) => {
+    const m = await store.addMember({ name: 'alice', role: 'admin', passwordHash: 'h', createdAt: 1, disabled: false });
+    assert.equal((await store.memberByName('alice'))?.id, m.id);
+    assert.equal((await store.memberById(m.id))?.name, 'alice');
+    assert.equal(await store.memberByName('bob'), null);
+    await store.updateMember(m.id, { role: 'auditor', disabled: true });
+    const again = await store.memberById(m.id);
+    assert.equal(again?.role, 'auditor');
+    assert.equal(again?.disabled, true);
+    await assert.rejects(store.addMember({ name: 'alice', role: 'admin', passwordHash: 'h', createdAt: 1, disabled: false }));
+    assert.equal((await store.listMembers()).length, 1);
+  });
+
+  withStore('credentials are stored by hash and removed', async (store) => {
+    const m = await store.addMember({ name: 'a', role: 'principal', passwordHash: 'h', createdAt: 1, disabled: false });
+    await store.addCredential(hash(1), { memberId: m.id, kind: 'token', label: 'ci', createdAt: 5, expiresAt: null });
+    assert.deepEqual(await store.credential(hash(1)), { memberId: m.id, kind: 'token', label: 'ci', createdAt: 5, expiresAt: null });
+    assert.equal(await store.credential(hash(2)), null);
+    await store.removeCredential(hash(1));
+    assert.equal(await store.credential(hash(1)), null);
+  });
+
+  withStore('lines keep their definition and members', async (store) => {
+    const a = await store.addMember({ name: 'a', role: 'principal', passwordHash: 'h', createdAt: 1, disabled: false });
+    const b = await store.addMember({ name: 'b', role: 'principal', passwordHash: 'h', createdAt: 1, disabled: false });
+    const line = { id: 'ln-1', title: 'T', parties: [{ name: 'P', key: 'P+00000000+AQ==' }], discreet: true, createdAt: 7, memberIds: [a.id] };
+    await store.createLine(line);
+    assert.deepEqual(await store.line('ln-1'), line);
+    await store.setLineMembers('ln-1', [a.id, b.id]);
+    assert.deepEqual((await store.line('ln-1'))?.memberIds, [a.id, b.id]);
+    assert.equal(await store.line('nope'), null);
+    assert.equal((await store.listLines()).length, 1);
+    await assert.rejects(store.createLine(line));
+  });
+
+  withStore('a commit stores entries, nodes and checkpoints together', async (store, reopen) => {
+    const log = { line: 'ln-1', party: 'P' };
+    assert.equal(await store.logSize(log), 0);
+    await store.commit({ entries: [], checkpoints: [{ ...log, size: 0, note: 'cp0' }] });
+    assert.equal((await store.latestCheckpoint(log))?.note, 'cp0');
+    await store.commit({
+      entries: [
+        { ...log, seq: 0, bytes: bytes(1), nodes: [{ level: 0, index: 0, hash: hash(10) }] },
+        { ...log, seq: 1, bytes: bytes(2), nodes: [{ level: 0, index: 1, hash: hash(11) }, { level: 1, index: 0, hash: hash(20) }] },
+      ],
+      checkpoints: [{ ...log, size: 2, note: 'cp2' }],
+    });
+    assert.equal(await store.logSize(log), 2);
+    assert.deepEqual(await store.entries(log, 0, 5), [bytes(1), bytes(2)]);
+    assert.deepEqual(await store.entries(log, 1, 2), [bytes(2)]);
+    const nodes = await store.nodes(log, [{ level: 1, index: 0 }, { level: 0, index: 1 }, { level: 3, index: 0 }]);
+    assert.deepEqual(nodes.get('1/0'), hash(20));
+    assert.deepEqual(nodes.get('0/1'), hash(11));
+    assert.equal(nodes.has('3/0'), false);
+    assert.deepEqual(await store.nodeRange(log, 0, 0, 2), [hash(10), hash(11)]);
+    assert.equal((await store.latestCheckpoint(log))?.size, 2);
+    assert.equal((await store.checkpoint(log, 0))?.note, 'cp0');
+    assert.deepEqual(await store.logs(), [{ ...log, size: 2 }]);
+    if (reopen) {
+      await store.close();
+      const again = await reopen();
+      try {
+        assert.equal(await again.logSize(log), 2);
+        assert.equal((await again.latestCheckpoint(log))?.note, 'cp2');
+      } finally {
+        await again.close();
+      }
+    }
+  });
+
+  withStore('a failed commit writes nothing', async (store) => {
+    const log = { line: 'ln-1', party: 'P' };
+    await store.commit({ entries: [{ ...log, seq: 0, bytes: bytes(1), nodes: [{ level: 0, index: 0, hash: hash(1) }] }], checkpoints: [] });
+    // seq 0 again violates the log's uniqueness: the whole commit must roll back.
+    await assert.rejects(store.commit({
+      entries: [
+        { ...log, seq: 1, bytes: bytes(2), nodes: [{ level: 0, index: 1, hash: hash(2) }] },
+        { ...log, seq: 0, bytes: bytes(3), nodes: [] },
+      ],
+      checkpoints: [{ ...log, size: 2, note: 'bad' }],
+    }));
+    assert.equal(await store.logSize(log), 1);
+    assert.deepEqual(await store.entries(log, 0, 10), [bytes(1)]);
+    assert.equal(await store.latestCheckpoint(log), null);
+  });
+
+  withStore('logs are kept apart by line and party', async (store) => {
+    const a = { line: 'ln-1', party: 'A' };
+    const b = { line: 'ln-1', party: 'B' };
+    const c = { line: 'ln-2', party: 'A' };
+    await store.commit({
+      entries: [a, b, c].map((log, i) => ({ ...log, seq: 0, bytes: bytes(i), nodes: [{ level: 0, index: 0, hash: hash(i) }] })),
+      checkpoints: [],
+    });
+    assert.deepEqual(await store.entries(b, 0, 1), [bytes(1)]);
+    assert.deepEqual(await store.entries(c, 0, 1), [bytes(2)]);
+    assert.deepEqual(await store.entries({ line: 'ln-3', party: 'A' }, 0, 1), []);
+  });
+}

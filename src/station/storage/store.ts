@@ -1,0 +1,90 @@
+import type { Line } from '../../core/line.ts';
+import type { NodeId } from '../../core/merkle/node.ts';
+import type { Role } from '../../core/role.ts';
+
+// Every storage adapter (SQLite now, PostgreSQL for HA) implements this and
+// passes the one suite in store.suite.ts. Methods are async so that a
+// networked database fits; the SQLite adapter simply resolves at once.
+
+export interface MemberRecord {
+  id: number;
+  name: string;
+  role: Role;
+  passwordHash: string;
+  createdAt: number;
+  disabled: boolean;
+}
+
+export type CredentialKind = 'session' | 'token';
+
+export interface CredentialRecord {
+  memberId: number;
+  kind: CredentialKind;
+  label: string;
+  createdAt: number;
+  expiresAt: number | null;
+}
+
+export interface LineRecord extends Line {
+  /** Members of this station named on the line. */
+  memberIds: number[];
+}
+
+export interface LogId {
+  line: string;
+  party: string;
+}
+
+/** One entry appended in a commit: its bytes and the tree nodes it completed. */
+export interface AppendedEntry extends LogId {
+  seq: number;
+  bytes: Uint8Array;
+  nodes: Array<NodeId & { hash: Uint8Array }>;
+}
+
+export interface CheckpointRecord extends LogId {
+  size: number;
+  /** The signed note, as served. */
+  note: string;
+}
+
+export interface Commit {
+  entries: AppendedEntry[];
+  checkpoints: CheckpointRecord[];
+}
+
+export interface Store {
+  addMember(member: Omit<MemberRecord, 'id'>): Promise<MemberRecord>;
+  memberByName(name: string): Promise<MemberRecord | null>;
+  memberById(id: number): Promise<MemberRecord | null>;
+  listMembers(): Promise<MemberRecord[]>;
+  updateMember(id: number, change: Partial<Pick<MemberRecord, 'role' | 'passwordHash' | 'disabled'>>): Promise<void>;
+
+  addCredential(tokenHash: Uint8Array, credential: CredentialRecord): Promise<void>;
+  credential(tokenHash: Uint8Array): Promise<CredentialRecord | null>;
+  removeCredential(tokenHash: Uint8Array): Promise<void>;
+
+  createLine(line: LineRecord): Promise<void>;
+  line(id: string): Promise<LineRecord | null>;
+  listLines(): Promise<LineRecord[]>;
+  setLineMembers(id: string, memberIds: number[]): Promise<void>;
+
+  /** Every log this station holds, with its size. */
+  logs(): Promise<Array<LogId & { size: number }>>;
+  logSize(log: LogId): Promise<number>;
+  /**
+   * Makes entries, nodes and checkpoints durable in one transaction: after it
+   * resolves, a crash loses none of them; if it rejects, none was written.
+   */
+  commit(commit: Commit): Promise<void>;
+  /** Entry bytes for sequence numbers [start, end), in order. */
+  entries(log: LogId, start: number, end: number): Promise<Uint8Array[]>;
+  /** Stored perfect-subtree hashes; missing ids are absent from the map (keyed by nodeKey). */
+  nodes(log: LogId, ids: NodeId[]): Promise<Map<string, Uint8Array>>;
+  /** Hashes at one tree level for node indices [start, end), in order. */
+  nodeRange(log: LogId, level: number, start: number, end: number): Promise<Uint8Array[]>;
+  latestCheckpoint(log: LogId): Promise<CheckpointRecord | null>;
+  checkpoint(log: LogId, size: number): Promise<CheckpointRecord | null>;
+
+  close(): Promise<void>;
+}
