@@ -75,6 +75,10 @@ test('tile widths match the spec examples', () => {
   assert.equal(tileWidthAt(1, 0, 256), 1);
   assert.equal(tileWidthAt(0, 1, 256), 0);
   assert.equal(tileWidthAt(0, 0, 0), 0);
+  assert.equal(tileWidthAt(6, 0, 2 ** 53 - 1), 31);
+  assert.equal(tileWidthAt(7, 0, 2 ** 53 - 1), 0);
+  assert.throws(() => tileWidthAt(-1, 0, 5), RangeError);
+  assert.throws(() => tileWidthAt(0, 0.5, 5), RangeError);
 });
 
 test('entry bundles round-trip and reject truncation and oversize entries', () => {

@@ -78,12 +78,14 @@ export function parseTilePath(path: string): ParsedTilePath | null {
 /** The tree level and node index range [start, end) whose hashes a tile holds. */
 export function hashTileNodeRange(t: TileId): { level: number; start: number; end: number } {
   checkWidth(t.width);
+  if (!isIndex(t.level) || t.level > MAX_LEVEL || !isIndex(t.index)) throw new RangeError(`invalid tile ${t.level}/${t.index}`);
   const start = t.index * TILE_WIDTH;
   return { level: t.level * TILE_HEIGHT, start, end: start + t.width };
 }
 
 /** How many hashes tile (level, index) holds in a tree of treeSize leaves; 0 if it does not exist yet. */
 export function tileWidthAt(level: number, index: number, treeSize: number): number {
+  if (!isIndex(level) || !isIndex(index) || !isIndex(treeSize)) throw new RangeError('tile level, index and tree size must be non-negative integers');
   // Nodes at tree level 8·L are perfect subtrees of 256^L leaves.
   const nodes = Math.floor(treeSize / TILE_WIDTH ** level);
   return Math.max(0, Math.min(TILE_WIDTH, nodes - index * TILE_WIDTH));

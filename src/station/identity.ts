@@ -37,7 +37,7 @@ export function loadIdentity(keyPath: string): Identity {
   if ((statSync(keyPath).mode & 0o077) !== 0) {
     throw new HotlineError('forbidden', `the station key ${keyPath} is readable by others; run: chmod 600 ${keyPath}`);
   }
-  const key = parseSignerKey(nodeCrypto, text);
+  const key = parseSignerKey(nodeCrypto, text, (seed) => signerFromSeed(seed).publicKey);
   return identityOf(key.name, signerFromSeed(key.seed));
 }
 

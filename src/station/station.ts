@@ -42,6 +42,7 @@ export class Station {
     this.auth = new Auth(this.store, this.clock);
     this.appender = new Appender({ store: this.store, crypto: this.crypto, signer: this.identity.signer, party: this.identity.name, clock: this.clock });
     this.reader = new LogReader(this.store, this.crypto);
+    this.appender.onCommit = (appended) => this.metrics.commitEntries.observe(appended.length);
   }
 
   get name(): string {

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { HotlineError, errorTable, type ErrorCode } from '../../core/errors.ts';
 import type { Member } from '../../core/policy.ts';
@@ -38,7 +38,7 @@ export async function buildApp(station: Station): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: station.logger as FastifyBaseLogger | undefined,
     // Request URLs name lines; they are logged by route pattern only (see onResponse).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });

@@ -15,6 +15,8 @@ type Row = Record<string, any>;
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly logIds = new Map<string, number>();
+  // Every request reads its line; lines change only through this store, so a cache is safe here.
+  private readonly lines = new Map<string, LineRecord>();
   private readonly s: Record<string, Database.Statement>;
 
   constructor(path: string) {
@@ -116,8 +118,13 @@ export class SqliteStore implements Store {
   }
 
   async line(id: string): Promise<LineRecord | null> {
+    const hit = this.lines.get(id);
+    if (hit) return structuredClone(hit);
     const r = this.s.line.get(id) as Row | undefined;
-    return r ? this.toLine(r) : null;
+    if (!r) return null;
+    const line = this.toLine(r);
+    this.lines.set(id, line);
+    return structuredClone(line);
   }
 
   async listLines() {
@@ -125,6 +132,7 @@ export class SqliteStore implements Store {
   }
 
   async setLineMembers(id: string, memberIds: number[]) {
+    this.lines.delete(id);
     this.db.transaction(() => {
       this.s.clearLineMembers.run(id);
       for (const m of memberIds) this.s.addLineMember.run(id, m);

@@ -1,0 +1,112 @@
+// `npm run bench`: the figures the issues name, each beside the machine's own
+// floor measured in this same run, written to bench/results.json.
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { api, makeStationDir, startStation } from '../test/support/station.ts';
+import { Client } from '../src/cli/client.ts';
+import { verifyRemoteLog } from '../src/cli/remote-verify.ts';
+import { parseVerifierKey } from '../src/core/note/key.ts';
+import { nodeCrypto } from '../src/node/crypto.ts';
+import { appendRate } from './appends.ts';
+import { ensureWrk, wrkPost } from './wrk.ts';
+import { ed25519Rates, fsyncRate, loopbackRoundTrip, sqliteCommitRate } from './floors.ts';
+import { proofLatency } from './proofs.ts';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, 'proof-log-size': { type: 'string' } } });
+const quick = values.quick ?? false;
+const proofLogSize = Number(values['proof-log-size'] ?? (quick ? 100_000 : 1_000_000));
+
+interface Metric { name: string; value: number; unit: string; floor?: { name: string; value: number; unit: string }; ratio?: number; target?: string; pass?: boolean }
+const metrics: Metric[] = [];
+const log = (s: string) => console.log(s);
+
+log('floors: measuring the machine...');
+const rtt = await loopbackRoundTrip(quick ? 1000 : 5000);
+const fsyncs = fsyncRate(quick ? 500 : 2000);
+const sqliteCommits = sqliteCommitRate(quick ? 500 : 2000);
+const ed = ed25519Rates(quick ? 500 : 1500);
+const floors = {
+  loopback_rtt_p50_us: rtt.p50,
+  loopback_rtt_p99_us: rtt.p99,
+  fsync_per_s: fsyncs,
+  sqlite_commits_per_s: sqliteCommits,
+  ed25519_sign_per_s: ed.sign,
+  ed25519_verify_per_s: ed.verify,
+};
+
+log('appends: starting a station process...');
+const s = await makeStationDir('Bench', { root: 'admin', duty: 'duty_officer' });
+const station = await startStation(s.dir);
+let appendedTotal = 0;
+try {
+  await api(station.url, s.tokens.root, 'POST', '/v1/lines', { id: 'bench', title: 'Bench', parties: [], members: ['duty'] });
+  const haveWrk = ensureWrk();
+  const body = JSON.stringify({ text: 'Routine line traffic: position report unchanged.', lang: 'en' });
+  const run = async (writers: number, ms: number) => {
+    if (!haveWrk) return appendRate(station.url, s.tokens.duty, 'bench', writers, ms);
+    const r = wrkPost(`${station.url}/v1/lines/bench/messages`, s.tokens.duty, body, writers, Math.round(ms / 1000));
+    if (r.errors > 0) throw new Error(`${r.errors} appends failed under load`);
+    return r;
+  };
+  log(`appends: load from ${haveWrk ? 'wrk' : 'undici (wrk not available)'}`);
+  const one = await run(1, quick ? 2000 : 4000);
+  const many = await run(64, quick ? 3000 : 6000);
+  appendedTotal = one.count + many.count;
+  metrics.push({ name: 'appends_per_s_1_writer', value: one.rate, unit: 'entries/s', floor: { name: 'sqlite_commits_per_s', value: sqliteCommits, unit: 'commits/s' }, ratio: one.rate / sqliteCommits });
+  metrics.push({ name: 'append_latency_1_writer_p50', value: one.p50, unit: 'ms' });
+  metrics.push({
+    name: 'appends_per_s_64_writers', value: many.rate, unit: 'entries/s', floor: { name: 'ed25519_sign_per_s', value: ed.sign, unit: 'signatures/s' }, ratio: many.rate / ed.sign,
+    target: '>= 0.5 x Ed25519 sign floor', pass: many.rate >= 0.5 * ed.sign,
+  });
+  metrics.push({
+    name: 'appends_per_s_64_writers_vs_fsync', value: many.rate, unit: 'entries/s', floor: { name: 'sqlite_commits_per_s', value: sqliteCommits, unit: 'commits/s' }, ratio: many.rate / sqliteCommits,
+    target: '>= 2 x one-fsync-per-append floor', pass: many.rate >= 2 * sqliteCommits,
+  });
+  metrics.push({ name: 'append_latency_64_writers_p99', value: many.p99, unit: 'ms' });
+  const m = await (await fetch(`${station.url}/metrics`)).text();
+  const sum = Number(/hotline_commit_entries_sum (\S+)/.exec(m)?.[1]);
+  const count = Number(/hotline_commit_entries_count (\S+)/.exec(m)?.[1]);
+  metrics.push({ name: 'entries_per_group_commit_mean', value: sum / count, unit: 'entries' });
+
+  log(`verify: checking the ${appendedTotal}-entry log as hotline verify does...`);
+  const client = new Client(station.url, s.tokens.duty);
+  const key = parseVerifierKey(nodeCrypto, s.identity.vkey);
+  const t = performance.now();
+  const { checkpoint } = await verifyRemoteLog(nodeCrypto, client, { line: 'bench', party: 'Bench', key });
+  const verifyRate = (checkpoint.size * 1000) / (performance.now() - t);
+  metrics.push({
+    name: 'verify_entries_per_s', value: verifyRate, unit: 'entries/s', floor: { name: 'ed25519_verify_per_s', value: ed.verify, unit: 'verifies/s' }, ratio: verifyRate / ed.verify,
+    target: '>= 0.8 x single-core Ed25519 verify floor', pass: verifyRate >= 0.8 * ed.verify,
+  });
+} finally {
+  await station.stop();
+  s.cleanup();
+}
+
+log(`proofs: ${proofLogSize}-entry log (built once, cached in bench/.cache)...`);
+const proofs = await proofLatency(proofLogSize, quick ? 5000 : 20000, log);
+metrics.push({ name: `inclusion_proof_p50_${proofLogSize}`, value: proofs.inclusion.p50, unit: 'us' });
+metrics.push({ name: `inclusion_proof_p99_${proofLogSize}`, value: proofs.inclusion.p99, unit: 'us', floor: { name: 'loopback_rtt_p50_us', value: rtt.p50, unit: 'us' }, ratio: proofs.inclusion.p99 / rtt.p50, target: '< 1000 us', pass: proofs.inclusion.p99 < 1000 });
+metrics.push({ name: `consistency_proof_p50_${proofLogSize}`, value: proofs.consistency.p50, unit: 'us' });
+metrics.push({ name: `consistency_proof_p99_${proofLogSize}`, value: proofs.consistency.p99, unit: 'us', target: '< 1000 us', pass: proofs.consistency.p99 < 1000 });
+
+const results = {
+  when: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  quick,
+  floors,
+  metrics,
+};
+writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
+
+const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(2));
+log('\nfloors (this machine, this run)');
+for (const [k, v] of Object.entries(floors)) log(`  ${k.padEnd(28)} ${fmt(v)}`);
+log('\nmetrics');
+for (const m of metrics) {
+  const vs = m.floor ? `  = ${m.ratio!.toFixed(2)} x ${m.floor.name}` : '';
+  const verdict = m.pass === undefined ? '' : m.pass ? `  PASS (${m.target})` : `  MISS (${m.target})`;
+  log(`  ${m.name.padEnd(36)} ${fmt(m.value).padStart(10)} ${m.unit}${vs}${verdict}`);
+}
+log('\nwritten to bench/results.json');
