@@ -73,7 +73,7 @@ try {
   const client = new Client(station.url, s.tokens.duty);
   const key = parseVerifierKey(nodeCrypto, s.identity.vkey);
   const t = performance.now();
-  const { checkpoint } = await verifyRemoteLog(nodeCrypto, client, { line: 'bench', party: 'Bench', key });
+  const { checkpoint } = (await verifyRemoteLog(nodeCrypto, client, { line: 'bench', party: 'Bench', key }))!;
   const verifyRate = (checkpoint.size * 1000) / (performance.now() - t);
   metrics.push({
     name: 'verify_entries_per_s', value: verifyRate, unit: 'entries/s', floor: { name: 'ed25519_verify_per_s', value: ed.verify, unit: 'verifies/s' }, ratio: verifyRate / ed.verify,

@@ -7,6 +7,7 @@ import type { Checkpoint } from '../core/note/checkpoint.ts';
 import { fromBase64 } from '../core/encoding.ts';
 import { decodeEntryBundle, entriesPath, tilePath } from '../core/tile.ts';
 import { logPath, type Client } from './client.ts';
+import { HotlineError } from '../core/errors.ts';
 
 const PARALLEL = 8;
 
@@ -15,21 +16,41 @@ const PARALLEL = 8;
  * client would: the signed checkpoint, then entry bundles and level-0 hash
  * tiles. Every entry's signature, every leaf hash, and the root are checked.
  */
-export async function verifyRemoteLog(c: Crypto, client: Client, subject: LogSubject, since?: string): Promise<{ checkpoint: Checkpoint; note: string }> {
+export async function verifyRemoteLog(c: Crypto, client: Client, subject: LogSubject, since?: string): Promise<{ checkpoint: Checkpoint; note: string } | null> {
   const base = logPath(subject.line, subject.party);
-  const note = await client.text(`${base}checkpoint`);
+  let note: string;
+  try {
+    note = await client.text(`${base}checkpoint`);
+  } catch (e) {
+    if (e instanceof HotlineError && e.code === 'not_found') return null;
+    throw e;
+  }
   const cp = openCheckpoint(c, subject, note);
   const verifier = new LogVerifier(c, subject);
   const tiles = Math.ceil(cp.size / 256);
   // Fetch ahead while verifying in order.
   const fetches: Array<Promise<[Uint8Array, Uint8Array]>> = [];
-  const fetchTile = (n: number) => {
+  const fetchTile = async (n: number): Promise<[Uint8Array, Uint8Array]> => {
     const width = Math.min(256, cp.size - n * 256);
-    return Promise.all([client.bytes(base + entriesPath(n, width)), client.bytes(base + tilePath({ level: 0, index: n, width }))]);
+    try {
+      return await Promise.all([client.bytes(base + entriesPath(n, width)), client.bytes(base + tilePath({ level: 0, index: n, width }))]);
+    } catch (e) {
+      // The checkpoint promises these tiles; a station that cannot serve them has lost part of its log.
+      if (e instanceof HotlineError && e.code === 'not_found') {
+        throw new IntegrityError(`tile ${n} of ${subject.party}'s log (entries ${n * 256}..) is missing, though the checkpoint covers ${cp.size} entries`, { party: subject.party, seq: n * 256 });
+      }
+      throw e;
+    }
   };
-  for (let n = 0; n < Math.min(PARALLEL, tiles); n++) fetches.push(fetchTile(n));
+  // A prefetched tile may fail before its turn; mark it handled so the failure surfaces in order.
+  const prefetch = (n: number) => {
+    const p = fetchTile(n);
+    p.catch(() => undefined);
+    fetches.push(p);
+  };
+  for (let n = 0; n < Math.min(PARALLEL, tiles); n++) prefetch(n);
   for (let n = 0; n < tiles; n++) {
-    if (n + PARALLEL < tiles) fetches.push(fetchTile(n + PARALLEL));
+    if (n + PARALLEL < tiles) prefetch(n + PARALLEL);
     const [bundle, hashes] = await fetches[n];
     fetches[n] = undefined as never;
     const entries = decodeEntryBundle(bundle);

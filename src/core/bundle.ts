@@ -35,7 +35,10 @@ export interface LogVerdict {
 export function verifyBundle(c: Crypto, bundle: Bundle, options: { pinned?: VerifierKey[]; since?: Map<string, string> } = {}): LogVerdict[] {
   if (bundle?.format !== BUNDLE_FORMAT) throw new HotlineError('bad_request', `not a ${BUNDLE_FORMAT} bundle`);
   const verdicts: LogVerdict[] = [];
+  const parties = new Set<string>();
   for (const log of bundle.logs) {
+    if (parties.has(log.party)) throw new IntegrityError(`bundle holds two logs for ${log.party}`);
+    parties.add(log.party);
     const party = bundle.line.parties.find((p) => p.name === log.party);
     if (!party) throw new IntegrityError(`bundle holds a log for ${log.party}, which the line does not name`);
     const key = pinnedKey(c, party.key, options.pinned);

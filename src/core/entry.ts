@@ -41,8 +41,14 @@ export class EntryError extends HotlineError {
 }
 
 function jcs(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new EntryError('entry is not representable as JSON');
+  let text: string | undefined;
+  try {
+    text = canonicalize(value);
+  } catch (e) {
+    // e.g. a lone UTF-16 surrogate: no canonical JSON exists for it.
+    throw new HotlineError('bad_request', `entry cannot be canonicalised: ${(e as Error).message}`);
+  }
+  if (text === undefined) throw new HotlineError('bad_request', 'entry is not representable as JSON');
   return text;
 }
 
@@ -57,7 +63,12 @@ export function entrySigningBytes(fields: EntryFields): Uint8Array {
 
 /** Signs and serialises an entry; the result is exactly what the log's leaf hashes. */
 export function encodeEntry(fields: EntryFields, signer: Signer): Uint8Array {
-  checkFields(fields);
+  try {
+    checkFields(fields);
+  } catch (e) {
+    // Writing a malformed entry is the writer's mistake, not a broken record.
+    throw new HotlineError('bad_request', (e as Error).message);
+  }
   const unsigned = unsignedText(fields);
   const sig = toBase64(signer.sign(concatBytes(SIGNING_CONTEXT, utf8Encode(unsigned))));
   // JCS orders members by key, so "sig" sits just before the top-level "time",
@@ -92,7 +103,13 @@ function decodeCanonical(bytes: Uint8Array): { entry: Entry; text: string } {
   const entry = value as unknown as Entry;
   checkFields(entry);
   if (typeof entry.sig !== 'string') throw new EntryError('entry signature is not a string');
-  if (jcs(value) !== text) throw new EntryError('entry is not in canonical (RFC 8785) form');
+  let canonical: string | undefined;
+  try {
+    canonical = canonicalize(value);
+  } catch {
+    canonical = undefined;
+  }
+  if (canonical !== text) throw new EntryError('entry is not in canonical (RFC 8785) form');
   return { entry, text };
 }
 

@@ -1,5 +1,5 @@
 import type { Crypto, Signer } from '../core/crypto.ts';
-import { encodeEntry, type EntryFields, type JsonObject } from '../core/entry.ts';
+import { decodeEntry, encodeEntry, type EntryFields, type JsonObject } from '../core/entry.ts';
 import { logOrigin } from '../core/line.ts';
 import { leafHash } from '../core/merkle/hash.ts';
 import { appendLeaf, frontierNodeIds, frontierRoot, type Frontier } from '../core/merkle/frontier.ts';
@@ -70,7 +70,10 @@ export class Appender {
         if (!hash) throw new Error(`log ${log.line}: tree node ${nodeKey(id)} is missing`);
         return hash;
       });
-      this.heads.set(log.line, { size: log.size, frontier, time: 0 });
+      const [last] = log.size > 0 ? await this.deps.store.entries(log, log.size - 1, log.size) : [];
+      // Keep entry times non-decreasing across restarts, even if the clock stepped back.
+      const time = last ? decodeEntry(last).time : 0;
+      this.heads.set(log.line, { size: log.size, frontier, time });
     }
   }
 
@@ -109,17 +112,14 @@ export class Appender {
     const batch = this.queue;
     this.queue = [];
     const { crypto: c, signer, party, clock, store } = this.deps;
-    const before = new Map<string, Head>();
+    const before = new Map<string, Head | undefined>();
     const accepted: Array<{ pending: Pending; appended: Appended }> = [];
     const entries: AppendedEntry[] = [];
     for (const pending of batch) {
       const { line, kind, body, seen = {} } = pending.request;
-      const head = this.heads.get(line);
-      if (!head) {
-        pending.reject(new Error(`log for line ${line} is not open`));
-        continue;
-      }
-      if (!before.has(line)) before.set(line, { ...head });
+      // A log with no entries yet (e.g. its opening checkpoint was lost to a crash) simply starts here.
+      const head = this.heads.get(line) ?? { size: 0, frontier: [], time: 0 };
+      if (!before.has(line)) before.set(line, this.heads.has(line) ? { ...head } : undefined);
       try {
         const time = Math.max(clock(), head.time);
         const fields: EntryFields = { v: 1, line, party, seq: head.size, time, kind, body, seen };
@@ -142,7 +142,10 @@ export class Appender {
       for (const a of accepted) a.pending.resolve(a.appended);
       if (accepted.length > 0) this.onCommit?.(accepted.map((a) => a.appended), checkpoints);
     } catch (e) {
-      for (const [line, head] of before) this.heads.set(line, head);
+      for (const [line, head] of before) {
+        if (head) this.heads.set(line, head);
+        else this.heads.delete(line);
+      }
       for (const a of accepted) a.pending.reject(e);
     } finally {
       this.flushing = false;

@@ -32,6 +32,8 @@ export class Station {
   readonly reader: LogReader;
   readonly metrics = new StationMetrics();
   readonly logger?: Logger;
+  /** Ids of discreet lines, so counters and logs can leave them out without a database read. */
+  readonly discreetLines = new Set<string>();
 
   constructor(parts: StationParts) {
     this.config = parts.config;
@@ -42,7 +44,10 @@ export class Station {
     this.auth = new Auth(this.store, this.clock);
     this.appender = new Appender({ store: this.store, crypto: this.crypto, signer: this.identity.signer, party: this.identity.name, clock: this.clock });
     this.reader = new LogReader(this.store, this.crypto);
-    this.appender.onCommit = (appended) => this.metrics.commitEntries.observe(appended.length);
+    this.appender.onCommit = (appended) => {
+      const visible = appended.filter((a) => !this.discreetLines.has(a.line)).length;
+      if (visible > 0) this.metrics.commitEntries.observe(visible);
+    };
   }
 
   get name(): string {
@@ -61,6 +66,7 @@ export class Station {
         const checked = await checkIntegrity(store, station.crypto);
         options.logger?.info({ ...checked, ms: Math.round(performance.now() - started) }, 'integrity check passed');
       }
+      for (const line of await store.listLines()) if (line.discreet) station.discreetLines.add(line.id);
       await station.appender.load();
     } catch (e) {
       await store.close();

@@ -48,6 +48,10 @@ export async function verify(argv: string[]) {
     } catch (e) {
       throw new HotlineError('bad_request', `verify: cannot read bundle ${values.bundle}: ${(e as Error).message}`);
     }
+    for (const p of bundle.line?.parties ?? []) {
+      if (!pinned.some((k) => k.name === p.name)) console.error(`warning: ${p.name}'s key is taken from the bundle itself; pin it with --key`);
+      if (!bundle.logs?.some((l) => l.party === p.name)) console.log(`--  ${p.name}: no log in this bundle`);
+    }
     for (const v of verifyBundle(c, bundle, { pinned, since })) {
       results.push({ party: v.party, size: v.size, root: v.checkpoint.root, note: bundle.logs.find((l) => l.party === v.party)!.checkpoint });
     }
@@ -60,12 +64,12 @@ export async function verify(argv: string[]) {
     for (const party of parties) {
       const key = pinned.find((k) => k.name === party.name) ?? parseVerifierKey(c, party.key);
       if (!pinned.some((k) => k.name === party.name)) console.error(`warning: ${party.name}'s key is taken from the station itself; pin it with --key`);
-      let verified;
-      try {
-        verified = await verifyRemoteLog(c, client, { line: line.id, party: party.name, key }, since.get(party.name));
-      } catch (e) {
-        if (e instanceof HotlineError && e.code === 'not_found' && !values.party) continue; // that party has not written yet
-        throw e;
+      const verified = await verifyRemoteLog(c, client, { line: line.id, party: party.name, key }, since.get(party.name));
+      if (!verified) {
+        // No checkpoint at all: this station holds nothing of that party's log yet.
+        if (values.party) throw new HotlineError('not_found', `verify: the station holds no log of ${party.name} on this line`);
+        console.log(`--  ${party.name}: no log held on this station`);
+        continue;
       }
       results.push({ party: party.name, size: verified.checkpoint.size, root: verified.checkpoint.root, note: verified.note });
     }

@@ -13,3 +13,14 @@ export const MessageBody = Type.Object(
 export type MessageBody = Static<typeof MessageBody>;
 
 export const MESSAGE_KIND = 'message';
+
+/** The body as stored in the entry: what the member sent, plus who sent it. */
+export const MessageEntryBody = Type.Object(
+  {
+    text: Type.String({ minLength: 1, maxLength: 16000 }),
+    lang: Type.Optional(LanguageTag),
+    from: Type.String({ description: 'the sending member, by name on the author station' }),
+  },
+  { additionalProperties: false },
+);
+export type MessageEntryBody = Static<typeof MessageEntryBody>;

@@ -117,22 +117,23 @@ test('lines: admins create, members write, outsiders and non-members see nothing
 });
 
 test('a discreet line answers non-members exactly as a line that does not exist', async () => {
-  const r = await call(dir.tokens.root, 'POST', '/v1/lines', { id: 'backchannel', title: 'Backchannel', parties: [other], members: ['austin'], discreet: true });
+  const r = await call(dir.tokens.root, 'POST', '/v1/lines', { title: 'Backchannel', parties: [other], members: ['austin'], discreet: true });
   assert.equal(r.status, 201);
-  await call(dir.tokens.austin, 'POST', '/v1/lines/backchannel/messages', { text: 'quiet word' });
+  const backchannel = r.json.id as string;
+  await call(dir.tokens.austin, 'POST', `/v1/lines/${backchannel}/messages`, { text: 'quiet word' });
   const paths = ['', '/logs/Washington/entries', '/logs/Washington/checkpoint', '/logs/Washington/proof/inclusion?index=0', '/logs/Washington/tile/0/000.p/1', '/export'];
   for (const who of ['root', 'audit', 'duty', 'outsider']) {
     for (const p of paths) {
-      const hidden = await call(dir.tokens[who], 'GET', `/v1/lines/backchannel${p}`);
+      const hidden = await call(dir.tokens[who], 'GET', `/v1/lines/${backchannel}${p}`);
       const missing = await call(dir.tokens[who], 'GET', `/v1/lines/no-such-line${p}`);
       assert.equal(hidden.status, 404, `${who} ${p}`);
       assert.equal(hidden.body, missing.body, `${who} ${p}`);
     }
-    assert.ok(!(await call(dir.tokens[who], 'GET', '/v1/lines')).body.includes('backchannel'), who);
+    assert.ok(!(await call(dir.tokens[who], 'GET', '/v1/lines')).body.includes(backchannel), who);
   }
-  assert.equal((await call(dir.tokens.duty, 'POST', '/v1/lines/backchannel/messages', { text: 'x' })).body, (await call(dir.tokens.duty, 'POST', '/v1/lines/no-such-line/messages', { text: 'x' })).body);
-  assert.equal((await call(dir.tokens.austin, 'GET', '/v1/lines/backchannel')).status, 200);
-  assert.ok(!(await call(undefined, 'GET', '/metrics')).body.includes('backchannel'));
+  assert.equal((await call(dir.tokens.duty, 'POST', `/v1/lines/${backchannel}/messages`, { text: 'x' })).body, (await call(dir.tokens.duty, 'POST', '/v1/lines/no-such-line/messages', { text: 'x' })).body);
+  assert.equal((await call(dir.tokens.austin, 'GET', `/v1/lines/${backchannel}`)).status, 200);
+  assert.ok(!(await call(undefined, 'GET', '/metrics')).body.includes(backchannel));
 });
 
 test('checkpoint, proofs, tiles and tlog-proof agree with each other', async () => {
@@ -197,4 +198,23 @@ test('unknown routes are 404 with the error shape', async () => {
   const r = await call(undefined, 'GET', '/nope');
   assert.equal(r.status, 404);
   assert.equal(r.json.error.code, 'not_found');
+});
+
+test('bodies are not coerced, and text with no canonical JSON form is a 400', async () => {
+  const t = dir.tokens.austin;
+  assert.equal((await call(t, 'POST', '/v1/lines/deconfliction/messages', { text: 123 })).status, 400);
+  const lone = await app.inject({ method: 'POST', url: '/v1/lines/deconfliction/messages', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, payload: '{"text":"a\\ud800b"}' });
+  assert.equal(lone.statusCode, 400, lone.body);
+  assert.equal((await call(t, 'GET', '/v1/lines/deconfliction/logs/Washington/entries?start=abc')).status, 400);
+});
+
+test('a discreet line cannot be given a chosen id, and leaves no trace in the metrics', async () => {
+  const chosen = await call(dir.tokens.root, 'POST', '/v1/lines', { id: 'my-secret', title: 'x', parties: [], members: ['austin'], discreet: true });
+  assert.equal(chosen.status, 400);
+  const before = (await call(undefined, 'GET', '/metrics')).body;
+  const line = (await call(dir.tokens.root, 'POST', '/v1/lines', { title: 'quiet', parties: [], members: ['austin'], discreet: true })).json;
+  assert.match(line.id, /^ln-[0-9a-f]{24}$/);
+  for (let i = 0; i < 3; i++) assert.equal((await call(dir.tokens.austin, 'POST', `/v1/lines/${line.id}/messages`, { text: 'quiet' })).status, 201);
+  const strip = (m: string) => m.split('\n').filter((l) => l.startsWith('hotline_') && !l.includes('"/v1/lines"') && !l.includes('"/metrics"')).join('\n');
+  assert.equal(strip((await call(undefined, 'GET', '/metrics')).body), strip(before));
 });

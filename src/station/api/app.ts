@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
+import { Ajv } from 'ajv';
 import { HotlineError, errorTable, type ErrorCode } from '../../core/errors.ts';
 import type { Member } from '../../core/policy.ts';
 import type { Station } from '../station.ts';
@@ -40,8 +41,12 @@ export async function buildApp(station: Station): Promise<FastifyInstance> {
     // Request URLs name lines; they are logged by route pattern only (see onResponse).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   });
+  // Bodies are validated strictly ({"text": 123} is an error, not "123"); only
+  // query strings and path parameters, which arrive as text, are coerced.
+  const strict = new Ajv({ removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false, strict: false });
+  const coercing = new Ajv({ removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false, strict: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
   app.decorate('station', station);
 
   await app.register(swagger, {
@@ -79,7 +84,8 @@ export async function buildApp(station: Station): Promise<FastifyInstance> {
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions?.url ?? 'unmatched';
-    station.metrics.requests.inc({ method: req.method, route, status: reply.statusCode });
+    // Requests on a line are not counted per route: the counts would reveal traffic on discreet lines.
+    if (!route.includes(':line')) station.metrics.requests.inc({ method: req.method, route, status: reply.statusCode });
     if (reply.statusCode >= 500) req.log.warn({ method: req.method, route, status: reply.statusCode }, 'request failed');
     else req.log.debug({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });

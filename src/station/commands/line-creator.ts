@@ -18,7 +18,10 @@ export interface LineInput {
 
 export async function createLine(station: Station, actor: Member, input: LineInput): Promise<LineRecord> {
   if (!canManageLines(actor)) throw new HotlineError('forbidden', 'only an admin may create lines');
-  const id = input.id ?? `ln-${randomBytes(8).toString('hex')}`;
+  // A discreet line's id is always random: a chosen id could be probed with
+  // "already exists" answers by someone outside the line.
+  if (input.discreet && input.id) throw badRequest('a discreet line gets a random id; do not give one');
+  const id = input.id ?? `ln-${randomBytes(12).toString('hex')}`;
   if (!isLineId(id)) throw badRequest('line id must be 3-64 characters of a-z, 0-9 and -, starting with a letter or digit');
   const parties: LineParty[] = [];
   for (const text of input.parties.includes(station.identity.vkey) ? input.parties : [station.identity.vkey, ...input.parties]) {
@@ -43,6 +46,7 @@ export async function createLine(station: Station, actor: Member, input: LineInp
   if (await station.store.line(id)) throw new HotlineError('conflict', `a line with id ${id} already exists`);
   const line: LineRecord = { id, title: input.title, parties, discreet: input.discreet ?? false, createdAt: station.clock(), memberIds };
   await station.store.createLine(line);
+  if (line.discreet) station.discreetLines.add(id);
   await station.appender.open(id);
   return line;
 }
