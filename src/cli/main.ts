@@ -8,6 +8,7 @@ Station (on the station's machine; --dir DIR, default ./station or $HOTLINE_DIR)
   serve                    run the station's API
   station                  print this station's verifier key and fingerprint
   member add|list          manage this station's members
+  peer add|list|remove     pin other parties' stations (key + endpoints)
   token create             issue an API token for a member
 
 Using a station (--url URL --token TOKEN, or $HOTLINE_URL and $HOTLINE_TOKEN):
@@ -20,6 +21,9 @@ Using a station (--url URL --token TOKEN, or $HOTLINE_URL and $HOTLINE_TOKEN):
 Proving the record:
   export                   write a line's logs to an offline bundle
   verify                   check a log end to end (station URL or bundle)
+
+Witness (a neutral third party's service; --dir DIR, default ./witness):
+  witness init|log|serve   cosign lines' checkpoints without reading them (C2SP tlog-witness)
 
 'hotline COMMAND --help' tells more about each command.`;
 

@@ -47,7 +47,8 @@ export class Appender {
   private queue: Pending[] = [];
   private flushing = false;
   private scheduled = false;
-  onCommit?: (appended: Appended[], checkpoints: CheckpointRecord[]) => void;
+  /** Told of every durable commit, in order: replication, metrics, live events. */
+  readonly listeners: Array<(appended: Appended[], checkpoints: CheckpointRecord[]) => void> = [];
 
   constructor(
     private readonly deps: {
@@ -56,6 +57,8 @@ export class Appender {
       signer: Signer;
       party: string;
       clock: () => number;
+      /** Sizes of the other parties' logs of a line, as held now (an entry's `seen`). */
+      seen?: (line: string) => Record<string, number>;
     },
   ) {}
 
@@ -116,7 +119,8 @@ export class Appender {
     const accepted: Array<{ pending: Pending; appended: Appended }> = [];
     const entries: AppendedEntry[] = [];
     for (const pending of batch) {
-      const { line, kind, body, seen = {} } = pending.request;
+      const { line, kind, body } = pending.request;
+      const seen = pending.request.seen ?? this.deps.seen?.(line) ?? {};
       // A log with no entries yet (e.g. its opening checkpoint was lost to a crash) simply starts here.
       const head = this.heads.get(line) ?? { size: 0, frontier: [], time: 0 };
       if (!before.has(line)) before.set(line, this.heads.has(line) ? { ...head } : undefined);
@@ -140,7 +144,10 @@ export class Appender {
     try {
       if (entries.length > 0) await store.commit({ entries, checkpoints });
       for (const a of accepted) a.pending.resolve(a.appended);
-      if (accepted.length > 0) this.onCommit?.(accepted.map((a) => a.appended), checkpoints);
+      if (accepted.length > 0) {
+        const appended = accepted.map((a) => a.appended);
+        for (const listener of this.listeners) listener(appended, checkpoints);
+      }
     } catch (e) {
       for (const [line, head] of before) {
         if (head) this.heads.set(line, head);

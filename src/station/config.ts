@@ -8,6 +8,9 @@ export const StationConfig = Type.Object(
   {
     name: Type.String({ description: 'This party\'s name: the signed-note key name' }),
     listen: Type.String({ default: '127.0.0.1:7700', description: 'host:port of the HTTP API' }),
+    peerListen: Type.String({ default: '127.0.0.1:7701', description: 'host:port where peer stations connect (TLS WebSocket)' }),
+    heartbeatMs: Type.Integer({ default: 1000, minimum: 20, description: 'link heartbeat interval; silent for 3 intervals is down' }),
+    lineTestMinutes: Type.Number({ default: 60, minimum: 0, description: 'how often a signed line-test entry is written on each line (0: never)' }),
     database: Type.String({ default: 'station.db' }),
     keyFile: Type.String({ default: 'station.key' }),
     sessionHours: Type.Number({ default: 12, minimum: 0.01 }),

@@ -41,6 +41,8 @@ export async function makeStationDir(name: string, members: Record<string, strin
 
 export interface StationProcess {
   url: string;
+  /** wss:// address where peers connect. */
+  linkUrl: string;
   proc: ChildProcess;
   output(): string;
   /** SIGTERM and wait. */
@@ -50,8 +52,8 @@ export interface StationProcess {
 }
 
 /** Starts `hotline serve` as a real process on a free loopback port. */
-export function startStation(dir: string, listen = '127.0.0.1:0', timeoutMs = 20_000): Promise<StationProcess> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--dir', dir, '--listen', listen, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startStation(dir: string, listen = '127.0.0.1:0', timeoutMs = 20_000, peerListen = '127.0.0.1:0'): Promise<StationProcess> {
+  const proc = spawn(process.execPath, [BIN, 'serve', '--dir', dir, '--listen', listen, '--peer-listen', peerListen, '--log-level', process.env.HOTLINE_TEST_LOG_LEVEL ?? 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   const stopWith = async (signal: NodeJS.Signals) => {
@@ -66,9 +68,10 @@ export function startStation(dir: string, listen = '127.0.0.1:0', timeoutMs = 20
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
+      const l = /links on (wss:\/\/\S+)/.exec(out);
+      if (m && l) {
         clearTimeout(timer);
-        resolve({ url: m[1], proc, output: () => out, stop: () => stopWith('SIGTERM'), kill: () => stopWith('SIGKILL') });
+        resolve({ url: m[1], linkUrl: l[1], proc, output: () => out, stop: () => stopWith('SIGTERM'), kill: () => stopWith('SIGKILL') });
       }
     };
     proc.stdout!.on('data', onData);
@@ -107,4 +110,32 @@ export async function api(url: string, token: string | undefined, method: string
     json = undefined;
   }
   return { status: res.status, json, text };
+}
+
+/** A loopback port free right now (for stations that must keep their address across restarts). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls until `check` returns a truthy value or the time runs out. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }

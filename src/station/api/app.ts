@@ -11,6 +11,7 @@ import { lineRoutes } from './routes/lines.ts';
 import { entryRoutes } from './routes/entries.ts';
 import { logRoutes } from './routes/logs.ts';
 import { stationRoutes } from './routes/station.ts';
+import { linkRoutes } from './routes/links.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -96,6 +97,7 @@ export async function buildApp(station: Station): Promise<FastifyInstance> {
   await app.register(lineRoutes);
   await app.register(entryRoutes);
   await app.register(logRoutes);
+  await app.register(linkRoutes);
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
   return app as unknown as FastifyInstance;
 }

@@ -48,5 +48,6 @@ export async function createLine(station: Station, actor: Member, input: LineInp
   await station.store.createLine(line);
   if (line.discreet) station.discreetLines.add(id);
   await station.appender.open(id);
+  await station.replicator.offer(line);
   return line;
 }

@@ -118,4 +118,35 @@ export function runStoreSuite(name: string, open: () => Promise<{ store: Store; 
     assert.deepEqual(await store.entries(c, 0, 1), [bytes(2)]);
     assert.deepEqual(await store.entries({ line: 'ln-3', party: 'A' }, 0, 1), []);
   });
+
+  withStore('peers are pinned, updated and removed', async (store) => {
+    await store.setPeer({ name: 'Moscow', key: 'k1', urls: ['wss://a', 'wss://b'] });
+    await store.setPeer({ name: 'Moscow', key: 'k2', urls: ['wss://c'] });
+    await store.setPeer({ name: 'Kyiv', key: 'k3', urls: [] });
+    assert.deepEqual(await store.listPeers(), [{ name: 'Kyiv', key: 'k3', urls: [] }, { name: 'Moscow', key: 'k2', urls: ['wss://c'] }]);
+    await store.removePeer('Kyiv');
+    assert.equal((await store.listPeers()).length, 1);
+  });
+
+  withStore('cosignatures are kept per log, size and cosigner; receipts are the largest size', async (store) => {
+    const log = { line: 'ln-1', party: 'A' };
+    await store.addCosignatures([
+      { ...log, size: 2, cosigner: 'B', timestamp: 10, signature: 's1' },
+      { ...log, size: 5, cosigner: 'B', timestamp: 11, signature: 's2' },
+      { ...log, size: 3, cosigner: 'W', timestamp: 12, signature: 's3' },
+      { ...log, size: 5, cosigner: 'B', timestamp: 11, signature: 's2' },
+    ]);
+    assert.equal((await store.cosignatures(log)).length, 3);
+    assert.deepEqual((await store.cosignatures(log, 5)).map((c) => c.signature), ['s2']);
+    assert.deepEqual([...(await store.cosignedSizes(log))].sort(), [['B', 5], ['W', 3]]);
+    assert.deepEqual(await store.cosignedSizes({ line: 'ln-1', party: 'Z' }), new Map());
+  });
+
+  withStore('evidence and link events are recorded', async (store) => {
+    await store.addEvidence({ line: 'ln-1', party: 'A', time: 5, kind: 'equivocation', detail: 'two roots', material: { a: 1 } });
+    assert.deepEqual(await store.listEvidence(), [{ line: 'ln-1', party: 'A', time: 5, kind: 'equivocation', detail: 'two roots', material: { a: 1 } }]);
+    await store.addLinkEvent({ peer: 'B', time: 1, status: 'up', endpoint: 'wss://x', rttMs: 0.5 });
+    await store.addLinkEvent({ peer: 'B', time: 9, status: 'down', endpoint: null, rttMs: null });
+    assert.deepEqual((await store.linkEvents('B', 2)).map((e) => e.status), ['down']);
+  });
 }

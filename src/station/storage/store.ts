@@ -53,6 +53,42 @@ export interface Commit {
   checkpoints: CheckpointRecord[];
 }
 
+/** A pinned peer station: its party name, verifier key and endpoints in failover order. */
+export interface PeerRecord {
+  name: string;
+  key: string;
+  urls: string[];
+}
+
+/** A cosignature (C2SP cosignature/v1) on one checkpoint of a log: a peer's receipt or a witness's. */
+export interface CosignatureRecord extends LogId {
+  size: number;
+  cosigner: string;
+  /** Seconds since the epoch, as signed. */
+  timestamp: number;
+  /** The full note signature line. */
+  signature: string;
+}
+
+/** Proof that an author signed two histories, kept for the record. */
+export interface EvidenceRecord extends LogId {
+  time: number;
+  kind: 'equivocation';
+  detail: string;
+  /** Signed material: checkpoints, entries (base64), consistency proofs. */
+  material: Record<string, unknown>;
+}
+
+export type LinkStatus = 'up' | 'degraded' | 'down';
+
+export interface LinkEventRecord {
+  peer: string;
+  time: number;
+  status: LinkStatus;
+  endpoint: string | null;
+  rttMs: number | null;
+}
+
 export interface Store {
   addMember(member: Omit<MemberRecord, 'id'>): Promise<MemberRecord>;
   memberByName(name: string): Promise<MemberRecord | null>;
@@ -85,6 +121,22 @@ export interface Store {
   nodeRange(log: LogId, level: number, start: number, end: number): Promise<Uint8Array[]>;
   latestCheckpoint(log: LogId): Promise<CheckpointRecord | null>;
   checkpoint(log: LogId, size: number): Promise<CheckpointRecord | null>;
+
+  setPeer(peer: PeerRecord): Promise<void>;
+  removePeer(name: string): Promise<void>;
+  listPeers(): Promise<PeerRecord[]>;
+
+  addCosignatures(cosignatures: CosignatureRecord[]): Promise<void>;
+  /** Cosignatures on the log's checkpoints, optionally only at one size. */
+  cosignatures(log: LogId, size?: number): Promise<CosignatureRecord[]>;
+  /** The largest cosigned size of the log per cosigner: the cumulative receipts. */
+  cosignedSizes(log: LogId): Promise<Map<string, number>>;
+
+  addEvidence(evidence: EvidenceRecord): Promise<void>;
+  listEvidence(): Promise<EvidenceRecord[]>;
+
+  addLinkEvent(event: LinkEventRecord): Promise<void>;
+  linkEvents(peer: string, since: number): Promise<LinkEventRecord[]>;
 
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { formatTlogProof } from '../../../core/note/tlog-proof.ts';
 import { sendMessage } from '../../commands/message-sender.ts';
 import { lineFor } from '../../line-access.ts';
 import { presentEntry } from '../../presenters/entry.ts';
+import { readTranscript } from '../../transcript.ts';
 import { memberOf } from '../app.ts';
 import { EntryParams, EntryView, LineParams, LogParams } from '../schemas.ts';
 
@@ -26,6 +27,40 @@ export async function entryRoutes(app: FastifyInstance) {
   }, async (req, reply) => {
     const a = await sendMessage(station, await memberOf(req), req.params.line, req.body);
     return reply.status(201).send({ party: a.party, seq: a.seq, time: a.time, leafHash: toBase64(a.leafHash) });
+  });
+
+  app.get<{ Params: Static<typeof LineParams>; Querystring: Static<typeof Page> }>('/v1/lines/:line/transcript', {
+    schema: {
+      summary: 'The line\'s transcript: every party\'s entries in causal order, with delivery receipts',
+      params: LineParams,
+      querystring: Page,
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Intersect([EntryView, Type.Object({ deliveredTo: Type.Array(Type.String()) })])),
+          total: Type.Integer(),
+          pending: Type.Integer({ description: 'entries held whose causes have not arrived yet' }),
+          next: Type.Union([Type.Integer(), Type.Null()]),
+        }),
+      },
+    },
+  }, async (req) => {
+    const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
+    const view = await readTranscript(station.store, line, (party) => station.replicator.size({ line: line.id, party }));
+    const { start, limit } = req.query;
+    const page = view.items.slice(start, start + limit);
+    return {
+      items: page.map((i) => ({ ...presentEntry(station.crypto, i.bytes), deliveredTo: i.deliveredTo })),
+      total: view.items.length,
+      pending: view.pending,
+      next: start + limit < view.items.length ? start + limit : null,
+    };
+  });
+
+  app.get<{ Params: Static<typeof LogParams> }>('/v1/lines/:line/logs/:party/cosignatures', {
+    schema: { summary: 'Cosignatures on this log\'s checkpoints: peers\' delivery receipts and witnesses\' cosignatures', params: LogParams },
+  }, async (req) => {
+    const log = await readableLog(req);
+    return { cosignatures: (await station.store.cosignatures(log)).map(({ size, cosigner, timestamp, signature }) => ({ size, cosigner, timestamp, signature })) };
   });
 
   app.get<{ Params: Static<typeof LogParams>; Querystring: Static<typeof Page> }>('/v1/lines/:line/logs/:party/entries', {

@@ -52,4 +52,35 @@ CREATE TABLE IF NOT EXISTS checkpoint (
   note TEXT NOT NULL,
   PRIMARY KEY (log_id, size)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS peer (
+  name TEXT PRIMARY KEY,
+  key TEXT NOT NULL,
+  urls TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cosignature (
+  log_id INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  cosigner TEXT NOT NULL,
+  timestamp INTEGER NOT NULL,
+  signature TEXT NOT NULL,
+  PRIMARY KEY (log_id, cosigner, size)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS evidence (
+  id INTEGER PRIMARY KEY,
+  line_id TEXT NOT NULL,
+  party TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  material TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS link_event (
+  id INTEGER PRIMARY KEY,
+  peer TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  endpoint TEXT,
+  rtt_ms REAL
+);
+CREATE INDEX IF NOT EXISTS link_event_peer_time ON link_event (peer, time);
 `;

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { Line } from '../../../core/line.ts';
 import { nodeKey, type NodeId } from '../../../core/merkle/node.ts';
 import type { Role } from '../../../core/role.ts';
-import type { CheckpointRecord, Commit, CredentialRecord, LineRecord, LogId, MemberRecord, Store } from '../store.ts';
+import type { CheckpointRecord, Commit, CosignatureRecord, CredentialRecord, EvidenceRecord, LineRecord, LinkEventRecord, LogId, MemberRecord, PeerRecord, Store } from '../store.ts';
 import { schema } from './schema.ts';
 
 type Row = Record<string, any>;
@@ -54,6 +54,17 @@ export class SqliteStore implements Store {
       nodeRange: p('SELECT hash FROM node WHERE log_id = ? AND level = ? AND idx >= ? AND idx < ? ORDER BY idx'),
       latestCheckpoint: p('SELECT size, note FROM checkpoint WHERE log_id = ? ORDER BY size DESC LIMIT 1'),
       checkpoint: p('SELECT size, note FROM checkpoint WHERE log_id = ? AND size = ?'),
+      setPeer: p('INSERT INTO peer (name, key, urls) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET key = excluded.key, urls = excluded.urls'),
+      removePeer: p('DELETE FROM peer WHERE name = ?'),
+      peers: p('SELECT * FROM peer ORDER BY name'),
+      addCosignature: p('INSERT OR IGNORE INTO cosignature (log_id, size, cosigner, timestamp, signature) VALUES (?, ?, ?, ?, ?)'),
+      cosignatures: p('SELECT * FROM cosignature WHERE log_id = ? ORDER BY size, cosigner'),
+      cosignaturesAt: p('SELECT * FROM cosignature WHERE log_id = ? AND size = ? ORDER BY cosigner'),
+      cosignedSizes: p('SELECT cosigner, MAX(size) AS size FROM cosignature WHERE log_id = ? GROUP BY cosigner'),
+      addEvidence: p('INSERT INTO evidence (line_id, party, time, kind, detail, material) VALUES (?, ?, ?, ?, ?, ?)'),
+      evidence: p('SELECT * FROM evidence ORDER BY id'),
+      addLinkEvent: p('INSERT INTO link_event (peer, time, status, endpoint, rtt_ms) VALUES (?, ?, ?, ?, ?)'),
+      linkEvents: p('SELECT * FROM link_event WHERE peer = ? AND time >= ? ORDER BY id'),
     };
   }
 
@@ -204,6 +215,53 @@ export class SqliteStore implements Store {
     if (id === undefined) return null;
     const r = this.s.checkpoint.get(id, size) as Row | undefined;
     return r ? { ...log, size: r.size, note: r.note } : null;
+  }
+
+  async setPeer(peer: PeerRecord) {
+    this.s.setPeer.run(peer.name, peer.key, JSON.stringify(peer.urls));
+  }
+
+  async removePeer(name: string) {
+    this.s.removePeer.run(name);
+  }
+
+  async listPeers(): Promise<PeerRecord[]> {
+    return (this.s.peers.all() as Row[]).map((r) => ({ name: r.name, key: r.key, urls: JSON.parse(r.urls) }));
+  }
+
+  async addCosignatures(list: CosignatureRecord[]) {
+    this.db.transaction(() => {
+      for (const c of list) this.s.addCosignature.run(this.logId(c, true)!, c.size, c.cosigner, c.timestamp, c.signature);
+    })();
+  }
+
+  async cosignatures(log: LogId, size?: number): Promise<CosignatureRecord[]> {
+    const id = this.logId(log);
+    if (id === undefined) return [];
+    const rows = (size === undefined ? this.s.cosignatures.all(id) : this.s.cosignaturesAt.all(id, size)) as Row[];
+    return rows.map((r) => ({ ...log, size: r.size, cosigner: r.cosigner, timestamp: r.timestamp, signature: r.signature }));
+  }
+
+  async cosignedSizes(log: LogId): Promise<Map<string, number>> {
+    const id = this.logId(log);
+    if (id === undefined) return new Map();
+    return new Map((this.s.cosignedSizes.all(id) as Row[]).map((r) => [r.cosigner as string, r.size as number]));
+  }
+
+  async addEvidence(e: EvidenceRecord) {
+    this.s.addEvidence.run(e.line, e.party, e.time, e.kind, e.detail, JSON.stringify(e.material));
+  }
+
+  async listEvidence(): Promise<EvidenceRecord[]> {
+    return (this.s.evidence.all() as Row[]).map((r) => ({ line: r.line_id, party: r.party, time: r.time, kind: r.kind, detail: r.detail, material: JSON.parse(r.material) }));
+  }
+
+  async addLinkEvent(e: LinkEventRecord) {
+    this.s.addLinkEvent.run(e.peer, e.time, e.status, e.endpoint, e.rttMs);
+  }
+
+  async linkEvents(peer: string, since: number): Promise<LinkEventRecord[]> {
+    return (this.s.linkEvents.all(peer, since) as Row[]).map((r) => ({ peer: r.peer, time: r.time, status: r.status, endpoint: r.endpoint ?? null, rttMs: r.rtt_ms ?? null }));
   }
 
   async close() {

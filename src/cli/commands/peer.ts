@@ -1,0 +1,43 @@
+import { HotlineError } from '../../core/errors.ts';
+import { pinPeer } from '../../station/commands/peer-pinner.ts';
+import { readConfig } from '../../station/config.ts';
+import { fingerprint } from '../../station/identity.ts';
+import { defaultDir, parse, required } from '../args.ts';
+import { withLocalStore } from '../local-store.ts';
+
+const HELP = `hotline peer add NAME --key VKEY --url wss://HOST:PORT/link [--url …] [--dir DIR]
+hotline peer list [--dir DIR]
+hotline peer remove NAME [--dir DIR]
+
+Pins another party's station: only pinned peers may link with this one, and
+only with the pinned key. Read the printed fingerprint aloud with the other
+party before relying on it. Several --url give redundant circuits, tried in
+order. A running station picks up changes within two seconds.`;
+
+export async function peer(argv: string[]) {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parse('peer', rest, { key: { type: 'string' }, url: { type: 'string', multiple: true }, dir: { type: 'string' }, json: { type: 'boolean' } }, true);
+  if (values.help || !sub) return void console.log(HELP);
+  const dir = defaultDir(values.dir);
+  const me = readConfig(dir).name;
+  if (sub === 'add') {
+    const name = positionals[0] ?? required('peer add', undefined, 'NAME');
+    const record = await withLocalStore(dir, (store) => pinPeer(store, me, { name, key: required('peer add', values.key, 'key'), urls: values.url ?? [] }));
+    console.log(`pinned ${record.name}\n  fingerprint ${fingerprint(record.key)}   (check it with ${record.name} aloud)\n  endpoints   ${record.urls.join(', ') || '(none: it dials us)'}`);
+    return;
+  }
+  if (sub === 'list') {
+    const peers = await withLocalStore(dir, (store) => store.listPeers());
+    if (values.json) return void console.log(JSON.stringify(peers, null, 2));
+    for (const p of peers) console.log(`${p.name.padEnd(20)} ${fingerprint(p.key)}  ${p.urls.join(' ')}`);
+    if (peers.length === 0) console.log('(no peers pinned)');
+    return;
+  }
+  if (sub === 'remove') {
+    const name = positionals[0] ?? required('peer remove', undefined, 'NAME');
+    await withLocalStore(dir, (store) => store.removePeer(name));
+    console.log(`unpinned ${name}`);
+    return;
+  }
+  throw new HotlineError('bad_request', `peer: unknown subcommand '${sub}' (add, list, remove)`);
+}

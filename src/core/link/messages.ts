@@ -1,0 +1,56 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+// Messages between linked stations, one JSON object per WebSocket text frame.
+// Entries travel as base64 of their exact bytes; everything a station
+// receives is checked against signatures before it is stored.
+
+const Name = Type.String({ maxLength: 64 });
+const LineId = Type.String({ maxLength: 64 });
+const Count = Type.Integer({ minimum: 0 });
+
+export const Hello = Type.Object({ t: Type.Literal('hello'), party: Name, sig: Type.String({ maxLength: 200 }) });
+
+export const LineOffer = Type.Object({
+  t: Type.Literal('lines'),
+  lines: Type.Array(
+    Type.Object({
+      id: LineId,
+      title: Type.String({ maxLength: 200 }),
+      parties: Type.Array(Type.Object({ name: Name, key: Type.String({ maxLength: 300 }) }), { maxItems: 32 }),
+      discreet: Type.Boolean(),
+      createdAt: Count,
+    }),
+    { maxItems: 10000 },
+  ),
+});
+
+export const Have = Type.Object({
+  t: Type.Literal('have'),
+  logs: Type.Array(Type.Object({ line: LineId, party: Name, size: Count }), { maxItems: 100000 }),
+});
+
+export const Push = Type.Object({
+  t: Type.Literal('push'),
+  line: LineId,
+  party: Name,
+  start: Count,
+  entries: Type.Array(Type.String({ maxLength: 90000 }), { maxItems: 1024 }),
+  /** The author's signed checkpoint covering (at most) start + entries.length. */
+  checkpoint: Type.Optional(Type.String({ maxLength: 20000 })),
+});
+
+export const Cosign = Type.Object({
+  t: Type.Literal('cosign'),
+  line: LineId,
+  party: Name,
+  size: Count,
+  cosigner: Name,
+  signature: Type.String({ maxLength: 400 }),
+});
+
+export const LinkMessage = Type.Union([Hello, LineOffer, Have, Push, Cosign]);
+export type LinkMessage = Static<typeof LinkMessage>;
+export type Push = Static<typeof Push>;
+export type Have = Static<typeof Have>;
+export type Cosign = Static<typeof Cosign>;
+export type LineOffer = Static<typeof LineOffer>;

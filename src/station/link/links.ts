@@ -1,0 +1,229 @@
+import type { TLSSocket } from 'node:tls';
+import type WebSocket from 'ws';
+import type { Logger } from 'pino';
+import type { Crypto, Signer } from '../../core/crypto.ts';
+import type { LinkRole } from '../../core/link/hello.ts';
+import type { LinkMessage } from '../../core/link/messages.ts';
+import { linkStatus, uptime, type LinkStatus } from '../../core/link/status.ts';
+import type { PeerRecord, Store } from '../storage/store.ts';
+import { dial } from './dialer.ts';
+import { handshake, HandshakeError } from './handshake.ts';
+import { listenForPeers } from './link-server.ts';
+import { PeerSession } from './peer-session.ts';
+import type { Replicator } from './replicator.ts';
+
+export interface LinkView {
+  peer: string;
+  status: LinkStatus;
+  since: number;
+  rttMs: number | null;
+  endpoint: string | null;
+  /** Fraction of the last 24 hours the link was up or degraded. */
+  uptime24h: number;
+}
+
+interface PeerState {
+  record: PeerRecord;
+  status: LinkStatus;
+  since: number;
+  urlIndex: number;
+  dialing: boolean;
+}
+
+/**
+ * The station's links to its pinned peers: listens for them, dials them
+ * (failing over between each peer's endpoints), authenticates every
+ * connection, keeps one session per peer, and watches heartbeats to derive
+ * each link's status, recording every change.
+ */
+export class Links {
+  private readonly sessions = new Map<string, PeerSession>();
+  private readonly peers = new Map<string, PeerState>();
+  private timers: NodeJS.Timeout[] = [];
+  private server?: { url: string; close(): Promise<void> };
+  private stopped = false;
+  onStatus?: (peer: string, status: LinkStatus, previous: LinkStatus) => void;
+
+  constructor(
+    private readonly deps: {
+      store: Store;
+      crypto: Crypto;
+      signer: Signer;
+      me: string;
+      replicator: Replicator;
+      heartbeatMs: number;
+      clock: () => number;
+      logger?: Logger;
+    },
+  ) {}
+
+  get url(): string | undefined {
+    return this.server?.url;
+  }
+
+  async start(tls: { key: string; cert: string }, host: string, port: number): Promise<string> {
+    this.server = await listenForPeers(tls, host, port, (ws, socket, remote) => void this.accept(ws, socket, remote));
+    await this.reloadPeers();
+    const beat = this.deps.heartbeatMs;
+    this.timers.push(setInterval(() => void this.reloadPeers(), 2000));
+    this.timers.push(setInterval(() => {
+      for (const s of this.sessions.values()) s.heartbeat();
+    }, beat));
+    this.timers.push(setInterval(() => void this.watch(), Math.max(25, beat / 4)));
+    return this.server.url;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    for (const s of this.sessions.values()) s.terminate();
+    await this.server?.close();
+  }
+
+  async views(): Promise<LinkView[]> {
+    const now = this.deps.clock();
+    const out: LinkView[] = [];
+    for (const [peer, state] of this.peers) {
+      const session = this.sessions.get(peer);
+      const events = await this.deps.store.linkEvents(peer, now - 24 * 3600_000);
+      out.push({
+        peer,
+        status: state.status,
+        since: state.since,
+        rttMs: session?.rttMs ?? null,
+        endpoint: session?.endpoint ?? null,
+        uptime24h: uptime(events, 'down', Math.max(now - 24 * 3600_000, events[0]?.time ?? now), now),
+      });
+    }
+    return out;
+  }
+
+  /** Picks up peers pinned (or removed) since the last look, e.g. by `hotline peer add`. */
+  async reloadPeers(): Promise<void> {
+    const records = await this.deps.store.listPeers();
+    for (const record of records) {
+      const state = this.peers.get(record.name);
+      if (!state) {
+        this.peers.set(record.name, { record, status: 'down', since: this.deps.clock(), urlIndex: 0, dialing: false });
+      } else if (JSON.stringify(state.record) !== JSON.stringify(record)) {
+        state.record = record;
+        state.urlIndex = 0;
+        if (this.sessions.get(record.name)) this.sessions.get(record.name)!.close(4000, 'peer settings changed');
+      }
+      this.dialLoop(record.name);
+    }
+    for (const name of this.peers.keys()) {
+      if (!records.some((r) => r.name === name)) {
+        this.peers.delete(name);
+        this.sessions.get(name)?.close(4003, 'peer no longer pinned');
+      }
+    }
+  }
+
+  private pinned(): Map<string, string> {
+    return new Map([...this.peers.values()].map((p) => [p.record.name, p.record.key]));
+  }
+
+  private async accept(ws: WebSocket, socket: TLSSocket, remote: string): Promise<void> {
+    try {
+      const peer = await handshake(ws, socket, 'listener', { me: this.deps.me, signer: this.deps.signer, crypto: this.deps.crypto, pinned: this.pinned() });
+      this.adopt(peer, 'listener', remote, ws);
+    } catch (e) {
+      this.deps.logger?.warn({ remote, reason: (e as Error).message }, 'refused a link');
+      ws.close(4001, e instanceof HandshakeError ? e.message.slice(0, 100) : 'refused');
+      setTimeout(() => ws.terminate(), 500).unref();
+    }
+  }
+
+  private dialLoop(peer: string): void {
+    const state = this.peers.get(peer);
+    if (!state || state.dialing || state.record.urls.length === 0) return;
+    state.dialing = true;
+    void (async () => {
+      let failures = 0;
+      while (!this.stopped && this.peers.get(peer) === state) {
+        const existing = this.sessions.get(peer);
+        if (existing) {
+          await existing.closed;
+          // A link that died rather than being replaced: try the next endpoint.
+          if (!this.sessions.has(peer) && existing.role === 'dialer') state.urlIndex = (state.urlIndex + 1) % state.record.urls.length;
+          continue;
+        }
+        const url = state.record.urls[state.urlIndex % state.record.urls.length];
+        try {
+          const { ws, socket } = await dial(url, Math.max(1000, 2 * this.deps.heartbeatMs));
+          try {
+            const who = await handshake(ws, socket, 'dialer', { me: this.deps.me, signer: this.deps.signer, crypto: this.deps.crypto, pinned: this.pinned() }, peer);
+            this.adopt(who, 'dialer', url, ws);
+            failures = 0;
+          } catch (e) {
+            this.deps.logger?.warn({ peer, url, reason: (e as Error).message }, 'refused a link we dialed');
+            ws.terminate();
+            throw e;
+          }
+        } catch {
+          failures++;
+          state.urlIndex = (state.urlIndex + 1) % state.record.urls.length;
+          // Quick retries across the endpoints, then back off to at most two seconds.
+          const delay = failures <= state.record.urls.length ? 50 : Math.min(2000, 100 * 2 ** Math.min(5, failures - state.record.urls.length));
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+      state.dialing = false;
+    })();
+  }
+
+  /** Keeps one session per peer: the one dialed by the party whose name sorts first, else the newest. */
+  private adopt(peer: string, role: LinkRole, endpoint: string, ws: WebSocket): void {
+    const session = new PeerSession(peer, role, endpoint, ws, (s, m) => this.dispatch(s, m), (s, e) => {
+      this.deps.logger?.warn({ peer: s.peer, reason: (e as Error).message }, 'link message failed');
+    });
+    const existing = this.sessions.get(peer);
+    if (existing?.isOpen) {
+      const preferredDialer = [this.deps.me, peer].sort()[0];
+      const dialerOf = (s: PeerSession) => (s.role === 'dialer' ? this.deps.me : peer);
+      const keepExisting = dialerOf(existing) === preferredDialer && dialerOf(session) !== preferredDialer;
+      if (keepExisting) {
+        session.close(4009, 'duplicate link');
+        return;
+      }
+      this.deps.replicator.close(existing);
+      existing.close(4009, 'duplicate link');
+    }
+    this.sessions.set(peer, session);
+    void this.deps.replicator.open(session).catch((e) => this.deps.logger?.warn({ peer, reason: (e as Error).message }, 'link open failed'));
+    void session.closed.then(() => {
+      this.deps.replicator.close(session);
+      if (this.sessions.get(peer) === session) this.sessions.delete(peer);
+    });
+  }
+
+  private dispatch(session: PeerSession, message: LinkMessage): Promise<void> {
+    const r = this.deps.replicator;
+    switch (message.t) {
+      case 'lines': return r.onLines(session, message);
+      case 'have': return r.onHave(session, message);
+      case 'push': return r.onPush(session, message);
+      case 'cosign': return r.onCosign(session, message);
+      case 'hello': return Promise.resolve();
+    }
+  }
+
+  private async watch(): Promise<void> {
+    const now = Date.now();
+    for (const [peer, state] of this.peers) {
+      const session = this.sessions.get(peer);
+      const status = linkStatus(!!session?.isOpen, session ? now - session.lastHeard : Infinity, this.deps.heartbeatMs);
+      if (session && status === 'down') session.terminate(); // silent: drop it so the dialer fails over
+      if (status !== state.status) {
+        const previous = state.status;
+        state.status = status;
+        state.since = this.deps.clock();
+        await this.deps.store.addLinkEvent({ peer, time: state.since, status, endpoint: session?.endpoint ?? null, rttMs: session?.rttMs ?? null });
+        const log = status === 'down' ? this.deps.logger?.warn.bind(this.deps.logger) : this.deps.logger?.info.bind(this.deps.logger);
+        log?.({ peer, status, previous }, status === 'down' ? `ALARM: link to ${peer} is down` : `link to ${peer} is ${status}`);
+        this.onStatus?.(peer, status, previous);
+      }
+    }
+  }
+}

@@ -1,0 +1,372 @@
+import type { Logger } from 'pino';
+import type { Crypto, Signer } from '../../core/crypto.ts';
+import { bytesEqual, fromBase64, toBase64 } from '../../core/encoding.ts';
+import { verifyEntry, type Entry } from '../../core/entry.ts';
+import { partyOf, type Line } from '../../core/line.ts';
+import { openCheckpoint } from '../../core/log-verifier.ts';
+import type { Cosign, Have, LineOffer, Push } from '../../core/link/messages.ts';
+import { leafHash } from '../../core/merkle/hash.ts';
+import { appendLeaf, frontierNodeIds, frontierRoot, type Frontier } from '../../core/merkle/frontier.ts';
+import { hashNodes, nodeKey, perfectNodes } from '../../core/merkle/node.ts';
+import { consistencyProof, consistencyProofNodeIds } from '../../core/merkle/proof.ts';
+import { parseVerifierKey } from '../../core/note/key.ts';
+import { parseNote } from '../../core/note/note.ts';
+import { formatCosignerKey, signCosignature, verifyCosignature } from '../../core/note/cosignature.ts';
+import type { AppendedEntry, CheckpointRecord, LineRecord, LogId, Store } from '../storage/store.ts';
+import type { PeerSession } from './peer-session.ts';
+
+const CHUNK = 256;
+/** Entries sent but not yet acknowledged, per log and peer: bounds memory during catch-up. */
+const WINDOW = 4096;
+
+const keyOf = (log: LogId) => `${log.line}\n${log.party}`;
+
+export interface ReplicatorEvents {
+  /** Entries of a peer's log were stored (after their commit). */
+  received(log: LogId, entries: Entry[]): void;
+  /** Evidence of a second history was found and stored. */
+  equivocation(log: LogId, detail: string): void;
+  /** A cosignature on one of our checkpoints arrived: a delivery receipt. */
+  cosigned(log: LogId, cosigner: string, size: number): void;
+  /** A peer offered a line naming us, and we now hold it. */
+  joined?(line: Line): void;
+}
+
+/**
+ * Keeps every log of every shared line in step between linked stations:
+ * offers line definitions, exchanges log sizes, pushes what a peer lacks
+ * (our own log and, as relay, any other party's), verifies and stores what
+ * arrives, and cosigns the author's checkpoints as cumulative receipts.
+ * Entries are positional: a peer's entry is accepted only at the next free
+ * sequence number, so a crash or a resend can neither lose nor duplicate one.
+ */
+export class Replicator {
+  /** Entries held per line, per party (own log included). */
+  private readonly sizes = new Map<string, Map<string, number>>();
+  private readonly frontiers = new Map<string, Frontier>();
+  private readonly checkpointSizes = new Map<string, number>();
+  private readonly locks = new Map<string, Promise<void>>();
+  private readonly pumping = new Set<string>();
+  private readonly sessions = new Set<PeerSession>();
+  private readonly seenCosignatures = new Set<string>();
+
+  constructor(
+    private readonly deps: {
+      store: Store;
+      crypto: Crypto;
+      signer: Signer;
+      me: string;
+      myKey: string;
+      clock: () => number;
+      logger?: Logger;
+      events: ReplicatorEvents;
+    },
+  ) {}
+
+  async load(): Promise<void> {
+    for (const log of await this.deps.store.logs()) this.setSize(log, log.size);
+  }
+
+  /** Sizes of the other parties' logs of a line, as this station holds them now: an entry's `seen`. */
+  seen(line: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [party, size] of this.sizes.get(line) ?? []) if (party !== this.deps.me && size > 0) out[party] = size;
+    return out;
+  }
+
+  size(log: LogId): number {
+    return this.sizes.get(log.line)?.get(log.party) ?? 0;
+  }
+
+  private setSize(log: LogId, size: number) {
+    let bySize = this.sizes.get(log.line);
+    if (!bySize) this.sizes.set(log.line, (bySize = new Map()));
+    bySize.set(log.party, size);
+  }
+
+  // --- sessions -----------------------------------------------------------
+
+  async open(session: PeerSession): Promise<void> {
+    this.sessions.add(session);
+    const lines = await this.sharedLines(session.peer);
+    session.send({ t: 'lines', lines: lines.map(({ memberIds: _, ...def }) => def) });
+    session.send({ t: 'have', logs: this.haveFor(lines) });
+    // Re-send our latest receipts, in case they were lost with an earlier link.
+    for (const line of lines) {
+      for (const party of line.parties) {
+        if (party.name === this.deps.me) continue;
+        const mine = (await this.deps.store.cosignatures({ line: line.id, party: party.name })).filter((c) => c.cosigner === this.deps.me).pop();
+        if (mine) session.send({ t: 'cosign', line: line.id, party: party.name, size: mine.size, cosigner: this.deps.me, signature: mine.signature });
+      }
+    }
+  }
+
+  /** Tells every linked party of a new line about it, with our log sizes, so replication starts. */
+  async offer(line: LineRecord): Promise<void> {
+    const { memberIds: _, ...def } = line;
+    for (const session of this.sessions) {
+      if (!partyOf(line, session.peer)) continue;
+      session.send({ t: 'lines', lines: [def] });
+      session.send({ t: 'have', logs: this.haveFor([line]) });
+    }
+  }
+
+  close(session: PeerSession): void {
+    this.sessions.delete(session);
+  }
+
+  private haveFor(lines: Line[]): Have['logs'] {
+    return lines.flatMap((line) => line.parties.map((p) => ({ line: line.id, party: p.name, size: this.size({ line: line.id, party: p.name }) })));
+  }
+
+  private async sharedLines(peer: string): Promise<LineRecord[]> {
+    return (await this.deps.store.listLines()).filter((l) => partyOf(l, peer) && partyOf(l, this.deps.me));
+  }
+
+  /** Called after our own appends commit, and after peer entries are stored: push to everyone on the line. */
+  async announce(log: LogId): Promise<void> {
+    const line = await this.deps.store.line(log.line);
+    if (!line) return;
+    for (const session of this.sessions) {
+      if (session.peer !== log.party && partyOf(line, session.peer)) void this.pump(session, log);
+    }
+  }
+
+  noteOwnAppend(line: string, size: number): void {
+    this.setSize({ line, party: this.deps.me }, size);
+  }
+
+  // --- messages -----------------------------------------------------------
+
+  async onLines(session: PeerSession, offer: LineOffer): Promise<void> {
+    const joined: Line[] = [];
+    for (const def of offer.lines) {
+      const names = def.parties.map((p) => p.name);
+      if (!names.includes(this.deps.me) || !names.includes(session.peer)) continue;
+      if (partyOf(def, this.deps.me)!.key !== this.deps.myKey) {
+        this.deps.logger?.warn({ peer: session.peer }, 'a peer offered a line naming us with another key; ignored');
+        continue;
+      }
+      const known = await this.deps.store.line(def.id);
+      if (!known) {
+        await this.deps.store.createLine({ ...def, memberIds: [] });
+        this.deps.events.joined?.(def);
+        this.deps.logger?.info({ peer: session.peer, parties: names.length }, 'joined a line offered by a peer');
+        joined.push(def);
+      } else if (JSON.stringify(known.parties) !== JSON.stringify(def.parties) || known.discreet !== def.discreet) {
+        this.deps.logger?.warn({ peer: session.peer }, 'a peer offered a line that differs from ours; ignored');
+      }
+    }
+    // Say what we hold of the new lines (nothing yet), so the peer starts sending.
+    if (joined.length) session.send({ t: 'have', logs: this.haveFor(joined) });
+  }
+
+  async onHave(session: PeerSession, have: Have): Promise<void> {
+    for (const log of have.logs) {
+      const line = await this.deps.store.line(log.line);
+      // Never send a line's logs to a party the line does not name (discreet lines above all).
+      if (!line || !partyOf(line, session.peer) || !partyOf(line, log.party)) continue;
+      const key = keyOf(log);
+      session.peerHas.set(key, log.size);
+      if ((session.sent.get(key) ?? 0) < log.size || !session.sent.has(key)) session.sent.set(key, log.size);
+      if (this.size(log) > log.size) void this.pump(session, { line: log.line, party: log.party });
+    }
+  }
+
+  async onPush(session: PeerSession, push: Push): Promise<void> {
+    const log = { line: push.line, party: push.party };
+    await this.locked(keyOf(log), () => this.receive(session, log, push));
+  }
+
+  async onCosign(session: PeerSession, msg: Cosign): Promise<void> {
+    const log = { line: msg.line, party: msg.party };
+    const line = await this.deps.store.line(msg.line);
+    const cosigner = line && partyOf(line, msg.cosigner);
+    if (!line || !cosigner || !partyOf(line, session.peer) || msg.cosigner === this.deps.me) return;
+    const id = `${keyOf(log)}\n${msg.cosigner}\n${msg.size}`;
+    if (this.seenCosignatures.has(id)) return;
+    const cp = await this.deps.store.checkpoint(log, msg.size);
+    if (!cp) return; // we never held that checkpoint, so cannot check the receipt
+    const key = parseVerifierKey(this.deps.crypto, formatCosignerKey(this.deps.crypto, cosigner.name, parseVerifierKey(this.deps.crypto, cosigner.key).publicKey));
+    const verified = verifyCosignature(this.deps.crypto, key, parseNote(cp.note).text, msg.signature);
+    if (!verified) {
+      this.deps.logger?.warn({ peer: session.peer }, 'a cosignature did not verify; ignored');
+      return;
+    }
+    await this.deps.store.addCosignatures([{ ...log, size: msg.size, cosigner: msg.cosigner, timestamp: verified.timestamp, signature: msg.signature }]);
+    this.seenCosignatures.add(id);
+    if (this.seenCosignatures.size > 100_000) this.seenCosignatures.clear();
+    this.deps.events.cosigned(log, msg.cosigner, msg.size);
+    // Relay receipts so a party whose direct link is down still learns of them.
+    for (const other of this.sessions) if (other !== session && other.peer !== msg.cosigner && partyOf(line, other.peer)) other.send(msg);
+  }
+
+  // --- sending ------------------------------------------------------------
+
+  private async pump(session: PeerSession, log: LogId): Promise<void> {
+    const key = keyOf(log);
+    const id = `${session.peer}\n${key}`;
+    if (this.pumping.has(id)) return;
+    this.pumping.add(id);
+    try {
+      while (session.isOpen && session.sent.has(key)) {
+        const from = session.sent.get(key)!;
+        const held = this.size(log);
+        if (from >= held || from - (session.peerHas.get(key) ?? 0) >= WINDOW) break;
+        const end = Math.min(held, from + CHUNK);
+        const entries = await this.deps.store.entries(log, from, end);
+        if (entries.length !== end - from) break;
+        const cp = await this.deps.store.latestCheckpoint(log);
+        session.send({
+          t: 'push', line: log.line, party: log.party, start: from, entries: entries.map(toBase64),
+          ...(cp && cp.size <= end && cp.size > from ? { checkpoint: cp.note } : {}),
+        });
+        session.sent.set(key, end);
+        if (session.buffered > 8 * 1024 * 1024) await new Promise((r) => setTimeout(r, 10));
+      }
+    } finally {
+      this.pumping.delete(id);
+    }
+  }
+
+  // --- receiving ----------------------------------------------------------
+
+  private async receive(session: PeerSession, log: LogId, push: Push): Promise<void> {
+    const { store, crypto: c, me, logger } = this.deps;
+    const line = await store.line(log.line);
+    const author = line && partyOf(line, log.party);
+    if (!line || !author || !partyOf(line, session.peer) || log.party === me) return;
+    const key = parseVerifierKey(c, author.key);
+    let size = this.size(log);
+    if (push.start > size) {
+      // A gap (e.g. after we restarted): tell the peer where we really are.
+      session.send({ t: 'have', logs: [{ ...log, size }] });
+      return;
+    }
+    let frontier = await this.frontier(log, size);
+    const accepted: AppendedEntry[] = [];
+    const decoded: Entry[] = [];
+    const roots = new Map<number, Uint8Array>();
+    for (const [i, b64] of push.entries.entries()) {
+      const seq = push.start + i;
+      const bytes = fromBase64(b64);
+      if (seq < size) {
+        const [stored] = await store.entries(log, seq, seq + 1);
+        if (stored && !bytesEqual(stored, bytes)) {
+          try {
+            verifyEntry(c, bytes, { line: log.line, party: log.party, seq, publicKey: key.publicKey });
+          } catch {
+            continue; // not signed by the author: a corrupt relay, not evidence
+          }
+          await this.evidence(log, `${log.party} signed two different entries at position ${seq}`, { seq, entries: [toBase64(stored), b64] });
+          return;
+        }
+        continue;
+      }
+      let entry: Entry;
+      try {
+        entry = verifyEntry(c, bytes, { line: log.line, party: log.party, seq, publicKey: key.publicKey });
+      } catch (e) {
+        logger?.warn({ peer: session.peer, seq, reason: (e as Error).message }, 'refused an entry from a peer');
+        break;
+      }
+      const grown = appendLeaf(c, frontier, seq, leafHash(c, bytes));
+      frontier = grown.frontier;
+      accepted.push({ ...log, seq, bytes, nodes: grown.nodes });
+      decoded.push(entry);
+      size = seq + 1;
+      roots.set(size, frontierRoot(c, frontier));
+    }
+    const checkpoints: CheckpointRecord[] = [];
+    let cosignText: string | undefined;
+    let cosignSize = 0;
+    if (push.checkpoint) {
+      let cp;
+      try {
+        cp = openCheckpoint(c, { line: log.line, party: log.party, key }, push.checkpoint);
+      } catch (e) {
+        logger?.warn({ peer: session.peer, reason: (e as Error).message }, 'refused a checkpoint from a peer');
+      }
+      if (cp && cp.size <= size && cp.size > (await this.checkpointSize(log))) {
+        const ours = roots.get(cp.size) ?? (await this.rootAt(log, cp.size, accepted));
+        if (!bytesEqual(ours, cp.root)) {
+          const earlier = await store.latestCheckpoint(log);
+          const proof = earlier && earlier.size >= cp.size ? consistencyProof(c, cp.size, earlier.size, await this.nodeLookup(log, consistencyProofNodeIds(cp.size, earlier.size))).map(toBase64) : [];
+          if (accepted.length) await store.commit({ entries: accepted, checkpoints: [] });
+          this.afterStore(log, size, frontier, decoded);
+          await this.evidence(log, `${log.party} signed a checkpoint of size ${cp.size} that is not consistent with its own entries`, {
+            checkpoint: push.checkpoint, earlierCheckpoint: earlier?.note ?? null, consistencyProof: proof,
+          });
+          return;
+        }
+        checkpoints.push({ ...log, size: cp.size, note: push.checkpoint });
+        cosignText = parseNote(push.checkpoint).text;
+        cosignSize = cp.size;
+      }
+    }
+    if (accepted.length || checkpoints.length) await store.commit({ entries: accepted, checkpoints });
+    this.afterStore(log, size, frontier, decoded);
+    if (checkpoints.length) this.checkpointSizes.set(keyOf(log), cosignSize);
+    // Acknowledge (the peer's flow control) only now that it is on disk.
+    session.send({ t: 'have', logs: [{ ...log, size }] });
+    if (cosignText) {
+      const signature = signCosignature(c, me, this.deps.signer, cosignText, Math.floor(this.deps.clock() / 1000));
+      await store.addCosignatures([{ ...log, size: cosignSize, cosigner: me, timestamp: Math.floor(this.deps.clock() / 1000), signature }]);
+      const msg: Cosign = { t: 'cosign', line: log.line, party: log.party, size: cosignSize, cosigner: me, signature };
+      for (const s of this.sessions) if (partyOf(line, s.peer)) s.send(msg);
+    }
+    if (decoded.length) {
+      this.deps.events.received(log, decoded);
+      void this.announce(log);
+    }
+  }
+
+  private afterStore(log: LogId, size: number, frontier: Frontier, _decoded: Entry[]) {
+    this.setSize(log, size);
+    this.frontiers.set(keyOf(log), frontier);
+  }
+
+  private async evidence(log: LogId, detail: string, material: Record<string, unknown>) {
+    await this.deps.store.addEvidence({ ...log, time: this.deps.clock(), kind: 'equivocation', detail, material });
+    this.deps.logger?.error({ party: log.party }, `equivocation: ${detail}`);
+    this.deps.events.equivocation(log, detail);
+  }
+
+  private async checkpointSize(log: LogId): Promise<number> {
+    const key = keyOf(log);
+    if (!this.checkpointSizes.has(key)) this.checkpointSizes.set(key, (await this.deps.store.latestCheckpoint(log))?.size ?? 0);
+    return this.checkpointSizes.get(key)!;
+  }
+
+  private async frontier(log: LogId, size: number): Promise<Frontier> {
+    const cached = this.frontiers.get(keyOf(log));
+    if (cached) return cached;
+    const ids = frontierNodeIds(size);
+    const lookup = await this.nodeLookup(log, ids);
+    return ids.map(lookup);
+  }
+
+  /** Root of the log's first `size` entries from stored nodes plus nodes about to be stored. */
+  private async rootAt(log: LogId, size: number, pending: AppendedEntry[]): Promise<Uint8Array> {
+    const ids = perfectNodes(0, size);
+    const fresh = new Map(pending.flatMap((e) => e.nodes.map((n) => [nodeKey(n), n.hash] as const)));
+    const stored = await this.nodeLookup(log, ids.filter((id) => !fresh.has(nodeKey(id))));
+    return hashNodes(this.deps.crypto, ids.map((id) => fresh.get(nodeKey(id)) ?? stored(id)));
+  }
+
+  private async nodeLookup(log: LogId, ids: Array<{ level: number; index: number }>) {
+    const nodes = await this.deps.store.nodes(log, ids);
+    return (id: { level: number; index: number }) => {
+      const hash = nodes.get(nodeKey(id));
+      if (!hash) throw new Error(`tree node ${nodeKey(id)} of ${log.party}'s log is missing`);
+      return hash;
+    };
+  }
+
+  private async locked(key: string, fn: () => Promise<void>): Promise<void> {
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    this.locks.set(key, next.catch(() => undefined));
+    return next;
+  }
+}
