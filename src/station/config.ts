@@ -13,6 +13,10 @@ export const StationConfig = Type.Object(
     lineTestMinutes: Type.Number({ default: 60, minimum: 0, description: 'how often a signed line-test entry is written on each line (0: never)' }),
     database: Type.String({ default: 'station.db' }),
     keyFile: Type.String({ default: 'station.key' }),
+    witnesses: Type.Array(
+      Type.Object({ key: Type.String({ description: 'the witness\'s cosignature/v1 verifier key' }), url: Type.String({ description: 'its tlog-witness submission prefix' }) }, { additionalProperties: false }),
+      { default: [], description: 'neutral witnesses that cosign this station\'s checkpoints (never of discreet lines)' },
+    ),
     sessionHours: Type.Number({ default: 12, minimum: 0.01 }),
     startupCheck: Type.Union([Type.Literal('full'), Type.Literal('none')], { default: 'full' }),
   },

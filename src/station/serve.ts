@@ -5,6 +5,7 @@ import { Station } from './station.ts';
 import { Links } from './link/links.ts';
 import { tlsIdentity } from './link/tls.ts';
 import { startLineTests } from './line-tester.ts';
+import { Witnessing } from './link/witnessing.ts';
 
 export interface Serving {
   url: string;
@@ -46,6 +47,12 @@ export async function serve(dir: string, options: { listen?: string; peerListen?
     throw e;
   }
   const stopTests = startLineTests(station, station.config.lineTestMinutes * 60_000);
+  const witnessing = new Witnessing({ store: station.store, reader: station.reader, crypto: station.crypto, logger, isDiscreet: (line) => station.discreetLines.has(line) }, station.config.witnesses);
+  if (witnessing.count > 0) {
+    station.appender.listeners.push((appended) => {
+      for (const line of new Set(appended.map((a) => a.line))) witnessing.checkpointed({ line, party: station.name });
+    });
+  }
   logger.info({ url, linkUrl, party: station.name }, 'station listening');
   return {
     url,

@@ -167,9 +167,16 @@ export class Replicator {
       // Never send a line's logs to a party the line does not name (discreet lines above all).
       if (!line || !partyOf(line, session.peer) || !partyOf(line, log.party)) continue;
       const key = keyOf(log);
+      const first = !session.sent.has(key);
       session.peerHas.set(key, log.size);
-      if ((session.sent.get(key) ?? 0) < log.size || !session.sent.has(key)) session.sent.set(key, log.size);
+      if ((session.sent.get(key) ?? 0) < log.size || first) session.sent.set(key, log.size);
       if (this.size(log) > log.size) void this.pump(session, { line: log.line, party: log.party });
+      else if (first && log.party === this.deps.me) {
+        // Nothing to send, but show our latest checkpoint: if the peer holds a
+        // different history of our log, this is how it finds out.
+        const cp = await this.deps.store.latestCheckpoint(log);
+        if (cp && cp.size > 0) session.send({ t: 'push', line: log.line, party: log.party, start: Math.min(log.size, cp.size), entries: [], checkpoint: cp.note });
+      }
     }
   }
 
@@ -287,7 +294,9 @@ export class Replicator {
       } catch (e) {
         logger?.warn({ peer: session.peer, reason: (e as Error).message }, 'refused a checkpoint from a peer');
       }
-      if (cp && cp.size <= size && cp.size > (await this.checkpointSize(log))) {
+      // Every checkpoint is held against our own tree of the author's entries,
+      // even an old one: a mismatch is the author showing a second history.
+      if (cp && cp.size <= size) {
         const ours = roots.get(cp.size) ?? (await this.rootAt(log, cp.size, accepted));
         if (!bytesEqual(ours, cp.root)) {
           const earlier = await store.latestCheckpoint(log);
@@ -299,9 +308,11 @@ export class Replicator {
           });
           return;
         }
-        checkpoints.push({ ...log, size: cp.size, note: push.checkpoint });
-        cosignText = parseNote(push.checkpoint).text;
-        cosignSize = cp.size;
+        if (cp.size > (await this.checkpointSize(log))) {
+          checkpoints.push({ ...log, size: cp.size, note: push.checkpoint });
+          cosignText = parseNote(push.checkpoint).text;
+          cosignSize = cp.size;
+        }
       }
     }
     if (accepted.length || checkpoints.length) await store.commit({ entries: accepted, checkpoints });

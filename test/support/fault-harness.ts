@@ -1,0 +1,615 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, freePort, makeStationDir, startStation, type StationDir, type StationProcess } from './station.ts';
+import { TcpProxy, type CutMode } from './tcp-proxy.ts';
+
+// The fault scenario shared by test/fault.test.ts and scripts/soak.ts: three
+// real stations linked through cuttable TCP proxies, one three-party line,
+// steady traffic from every station, and a chaos loop that SIGKILLs stations
+// and cuts links. Afterwards every station must hold the same record: nothing
+// lost, nothing duplicated, everything verifiable and receipted.
+
+export const LINE = 'fault';
+
+export interface FaultOptions {
+  /** How long the chaos runs. */
+  durationMs: number;
+  log?: (line: string) => void;
+  names?: string[];
+  /** Concurrent writers per station. */
+  writersPerStation?: number;
+  /** Appends per second per station, all its writers together. */
+  appendsPerSecond?: number;
+  /** Bound on the wait for the stations to agree once the chaos stops. */
+  convergeTimeoutMs?: number;
+  /** Bound on the wait for every entry to be receipted by every other party. */
+  receiptTimeoutMs?: number;
+  /** Seed of the chaos choices (which station, which link, which cut, how long). */
+  seed?: number;
+  /** Where processes, proxies and directories are registered for cleanup; dispose() it in an after hook. */
+  resources?: FaultResources;
+  /** Keep the station directories (for a post-mortem); their paths are logged. */
+  keepDirs?: boolean;
+}
+
+export interface FaultSummary {
+  seed: number;
+  stations: string[];
+  chaosMs: number;
+  appends: {
+    attempted: number;
+    acknowledged: number;
+    /** No reply (network error, timeout): the station may or may not have committed it. */
+    unknown: number;
+    unknownCommitted: number;
+    /** An HTTP answer other than 201. */
+    rejected: number;
+    rejectedCommitted: number;
+    byStation: Record<string, { attempted: number; acknowledged: number; unknown: number; unknownCommitted: number; rejected: number; held: number }>;
+  };
+  kills: number;
+  restarts: number;
+  cuts: { total: number; links: number; isolations: number; reset: number; blackhole: number };
+  /** Entries in each author's log at the end (all kinds), and the transcript's length. */
+  finalSizes: Record<string, number>;
+  transcriptTotal: number;
+  /** From the moment the chaos stopped (links restored, stations running) to every station holding every log, checkpointed. */
+  convergeMs: number | null;
+  /** From convergence to every entry carrying both other parties' receipts on every station. */
+  receiptsMs: number | null;
+  verify: Record<string, number>;
+  failures: string[];
+}
+
+export class FaultScenarioError extends Error {
+  constructor(readonly summary: FaultSummary) {
+    super(`fault scenario failed (seed ${summary.seed}):\n  - ${summary.failures.join('\n  - ')}`);
+  }
+}
+
+/** Everything the scenario starts, so that it can all be torn down even when the test times out. */
+export class FaultResources {
+  readonly processes = new Set<StationProcess>();
+  readonly proxies = new Set<TcpProxy>();
+  readonly dirs = new Set<StationDir>();
+  keepDirs = false;
+  private disposed = false;
+  private readonly onExit = () => {
+    for (const p of this.processes) if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGKILL');
+  };
+
+  constructor() {
+    process.once('exit', this.onExit);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    process.off('exit', this.onExit);
+    await Promise.all([...this.processes].map((p) => p.kill().catch(() => undefined)));
+    await Promise.all([...this.proxies].map((p) => p.close().catch(() => undefined)));
+    if (!this.keepDirs) for (const d of this.dirs) d.cleanup();
+    this.processes.clear();
+    this.proxies.clear();
+  }
+}
+
+interface Node {
+  name: string;
+  dir: StationDir;
+  apiPort: number;
+  peerPort: number;
+  url: string;
+  proc?: StationProcess;
+  /** Set while we are the ones stopping it, so an exit is not taken for a crash. */
+  stopping: boolean;
+  /** Output of earlier incarnations (tails), for post-mortems. */
+  history: string[];
+}
+
+interface Attempt {
+  station: string;
+  text: string;
+  outcome: 'pending' | 'acknowledged' | 'unknown' | 'rejected';
+  seq?: number;
+  status?: number;
+  error?: string;
+}
+
+interface EntryView {
+  party: string;
+  seq: number;
+  kind: string;
+  body: Record<string, unknown>;
+  leafHash: string;
+  deliveredTo?: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A small seeded PRNG (mulberry32), so a run's chaos choices can be replayed with its seed. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, between: (lo: number, hi: number) => lo + next() * (hi - lo), pick: <T>(xs: T[]): T => xs[Math.floor(next() * xs.length)] };
+}
+
+async function call(url: string, token: string, method: string, path: string, body?: unknown, timeoutMs = 10_000): Promise<{ status: number; json: any }> {
+  const res = await fetch(new URL(path, url), {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = { text };
+  }
+  return { status: res.status, json };
+}
+
+async function getOk(url: string, token: string, path: string): Promise<any> {
+  const r = await call(url, token, 'GET', path);
+  if (r.status !== 200) throw new Error(`GET ${path} → ${r.status} ${JSON.stringify(r.json).slice(0, 200)}`);
+  return r.json;
+}
+
+async function until<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs: number, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+export async function runFaultScenario(options: FaultOptions): Promise<FaultSummary> {
+  const log = options.log ?? (() => undefined);
+  const names = options.names ?? ['Washington', 'Moscow', 'Paris'];
+  const writersPerStation = options.writersPerStation ?? 4;
+  const rate = options.appendsPerSecond ?? 30;
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const rnd = prng(seed);
+  const own = !options.resources;
+  const res = options.resources ?? new FaultResources();
+  res.keepDirs = options.keepDirs ?? false;
+  const failures: string[] = [];
+  const fail = (msg: string) => {
+    failures.push(msg);
+    log(`FAIL: ${msg}`);
+  };
+
+  const summary: FaultSummary = {
+    seed, stations: names, chaosMs: 0,
+    appends: { attempted: 0, acknowledged: 0, unknown: 0, unknownCommitted: 0, rejected: 0, rejectedCommitted: 0, byStation: {} },
+    kills: 0, restarts: 0, cuts: { total: 0, links: 0, isolations: 0, reset: 0, blackhole: 0 },
+    finalSizes: {}, transcriptTotal: 0, convergeMs: null, receiptsMs: null, verify: {}, failures,
+  };
+  log(`fault scenario: seed ${seed}, ${names.join(', ')}, ${writersPerStation} writers × ${rate}/s per station, ${Math.round(options.durationMs / 1000)} s of chaos`);
+
+  const nodes: Node[] = [];
+  const proxies = new Map<string, TcpProxy>(); // `${from}>${to}`: carries what `from` dials to reach `to`
+  const crashes: string[] = [];
+
+  async function start(node: Node): Promise<void> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const proc = await startStation(node.dir.dir, `127.0.0.1:${node.apiPort}`, 30_000, `127.0.0.1:${node.peerPort}`);
+        res.processes.add(proc);
+        node.proc = proc;
+        node.stopping = false;
+        proc.proc.once('exit', (code, signal) => {
+          res.processes.delete(proc);
+          node.history.push(proc.output().slice(-20_000));
+          if (node.proc === proc) node.proc = undefined;
+          if (!node.stopping) {
+            const msg = `${node.name} exited by itself (code ${code}, signal ${signal}):\n${proc.output().slice(-4000)}`;
+            crashes.push(msg);
+            log(`CRASH: ${msg}`);
+          }
+        });
+        return;
+      } catch (e) {
+        lastError = e;
+        const msg = (e as Error).message;
+        // A refusal to open the database is a finding, not a flaky start: do not retry it away.
+        if (/integrity|does not match|missing entries|stored tree node|signature/i.test(msg)) break;
+        await sleep(300);
+      }
+    }
+    throw new Error(`${node.name} would not start: ${(lastError as Error).message}`);
+  }
+
+  async function kill(node: Node): Promise<void> {
+    const proc = node.proc;
+    if (!proc) return;
+    node.stopping = true;
+    await proc.kill();
+    node.proc = undefined;
+  }
+
+  const proxyBetween = (a: string, b: string) => [proxies.get(`${a}>${b}`)!, proxies.get(`${b}>${a}`)!];
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i < names.length; i++) for (let j = i + 1; j < names.length; j++) pairs.push([names[i], names[j]]);
+
+  let writersStop = false;
+  let chaosStop = false;
+  const attempts = new Map<string, Attempt>();
+
+  try {
+    // --- stations, proxies, pins, the line -------------------------------
+    for (const name of names) {
+      const dir = await makeStationDir(name, { root: 'admin', duty: 'duty_officer' });
+      res.dirs.add(dir);
+      const configPath = join(dir.dir, 'hotline.json');
+      const config = JSON.parse(readFileSync(configPath, 'utf8'));
+      config.heartbeatMs = 200;
+      writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');
+      const apiPort = await freePort();
+      const peerPort = await freePort();
+      nodes.push({ name, dir, apiPort, peerPort, url: `http://127.0.0.1:${apiPort}`, stopping: false, history: [] });
+      if (res.keepDirs) log(`${name}: ${dir.dir}`);
+    }
+    for (const a of nodes) {
+      for (const b of nodes) {
+        if (a === b) continue;
+        const proxy = await TcpProxy.start(b.peerPort);
+        res.proxies.add(proxy);
+        proxies.set(`${a.name}>${b.name}`, proxy);
+      }
+    }
+    await Promise.all(nodes.map(start));
+    for (const a of nodes) {
+      for (const b of nodes) {
+        if (a === b) continue;
+        const r = await call(a.url, a.dir.tokens.root, 'POST', '/v1/peers', { name: b.name, key: b.dir.identity.vkey, urls: [`wss://127.0.0.1:${proxies.get(`${a.name}>${b.name}`)!.port}/link`] });
+        if (r.status !== 201) throw new Error(`pinning ${b.name} at ${a.name}: ${r.status} ${JSON.stringify(r.json)}`);
+      }
+    }
+    await until(async () => {
+      for (const n of nodes) {
+        const links = (await getOk(n.url, n.dir.tokens.duty, '/v1/links')).links as Array<{ peer: string; status: string }>;
+        if (links.filter((l) => l.status === 'up').length !== names.length - 1) return false;
+      }
+      return true;
+    }, 'every link up', 20_000);
+
+    const [creator, ...others] = nodes;
+    const created = await call(creator.url, creator.dir.tokens.root, 'POST', '/v1/lines', { id: LINE, title: 'Fault tolerance', parties: others.map((n) => n.dir.identity.vkey), members: ['duty'] });
+    if (created.status !== 201) throw new Error(`creating the line: ${created.status} ${JSON.stringify(created.json)}`);
+    for (const n of others) {
+      await until(async () => (await call(n.url, n.dir.tokens.root, 'GET', `/v1/lines/${LINE}`)).status === 200, `the line offered to ${n.name}`, 20_000);
+      const r = await call(n.url, n.dir.tokens.root, 'PUT', `/v1/lines/${LINE}/members`, { members: ['duty'] });
+      if (r.status !== 200) throw new Error(`naming members at ${n.name}: ${r.status}`);
+    }
+    log('three stations linked, line created and joined');
+
+    // --- traffic ---------------------------------------------------------
+    const intervalMs = (1000 * writersPerStation) / rate;
+    const writer = async (node: Node, w: number) => {
+      await sleep(Math.random() * intervalMs);
+      for (let i = 0; !writersStop; i++) {
+        const text = `${node.name}/w${w}/${i}`;
+        const a: Attempt = { station: node.name, text, outcome: 'pending' };
+        attempts.set(text, a);
+        const began = Date.now();
+        try {
+          const r = await call(node.url, node.dir.tokens.duty, 'POST', `/v1/lines/${LINE}/messages`, { text }, 15_000);
+          a.status = r.status;
+          if (r.status === 201 && r.json.party === node.name && Number.isInteger(r.json.seq)) {
+            a.outcome = 'acknowledged';
+            a.seq = r.json.seq;
+          } else {
+            a.outcome = 'rejected';
+            a.error = JSON.stringify(r.json).slice(0, 200);
+          }
+        } catch (e) {
+          a.outcome = 'unknown';
+          a.error = (e as Error).message;
+          await sleep(100 + Math.random() * 200); // the station is probably down: do not spin
+        }
+        await sleep(Math.max(0, intervalMs - (Date.now() - began)));
+      }
+    };
+    const writers = nodes.flatMap((n) => [...Array(writersPerStation)].map((_, w) => writer(n, w)));
+
+    // --- chaos -----------------------------------------------------------
+    const chaosStarted = Date.now();
+    const chaosUntil = chaosStarted + options.durationMs;
+    const killer = (async () => {
+      while (!chaosStop && Date.now() < chaosUntil) {
+        await sleep(rnd.between(1500, 4500));
+        if (chaosStop || Date.now() >= chaosUntil) break;
+        const node = rnd.pick(nodes.filter((n) => n.proc));
+        if (!node) continue;
+        log(`kill ${node.name}`);
+        await kill(node);
+        summary.kills++;
+        await sleep(rnd.between(200, 1500));
+        await start(node);
+        summary.restarts++;
+        log(`restarted ${node.name}`);
+      }
+    })();
+    const cutter = (async () => {
+      while (!chaosStop && Date.now() < chaosUntil) {
+        await sleep(rnd.between(800, 3000));
+        if (chaosStop || Date.now() >= chaosUntil) break;
+        const mode: CutMode = rnd.next() < 0.5 ? 'reset' : 'blackhole';
+        let cut: TcpProxy[];
+        let what: string;
+        if (rnd.next() < 0.25) {
+          const lone = rnd.pick(names);
+          cut = names.filter((n) => n !== lone).flatMap((n) => proxyBetween(lone, n));
+          what = `isolate ${lone}`;
+          summary.cuts.isolations++;
+        } else {
+          const [a, b] = rnd.pick(pairs);
+          cut = proxyBetween(a, b);
+          what = `cut ${a}–${b}`;
+          summary.cuts.links++;
+        }
+        summary.cuts.total++;
+        summary.cuts[mode]++;
+        log(`${what} (${mode})`);
+        for (const p of cut) p.cut(mode);
+        await sleep(rnd.between(300, 3000));
+        for (const p of cut) p.restore();
+        log(`restored: ${what}`);
+      }
+    })();
+    // A chaos loop that throws (a station that will not restart) ends the run early.
+    const chaosDone = Promise.all([killer, cutter]);
+    await Promise.race([sleep(options.durationMs), chaosDone]);
+    chaosStop = true;
+    writersStop = true;
+    await Promise.all([chaosDone, Promise.all(writers)]);
+    for (const p of proxies.values()) p.restore();
+    for (const n of nodes) if (!n.proc) await start(n);
+    summary.chaosMs = Date.now() - chaosStarted;
+    const quiet = Date.now();
+
+    for (const a of attempts.values()) {
+      summary.appends.attempted++;
+      if (a.outcome === 'acknowledged') summary.appends.acknowledged++;
+      else if (a.outcome === 'unknown') summary.appends.unknown++;
+      else if (a.outcome === 'rejected') summary.appends.rejected++;
+    }
+    log(`chaos over after ${summary.chaosMs} ms: ${summary.kills} kills, ${summary.cuts.total} cuts; ${summary.appends.acknowledged} appends acknowledged, ${summary.appends.unknown} unknown, ${summary.appends.rejected} rejected`);
+    const rejectedSamples = [...attempts.values()].filter((a) => a.outcome === 'rejected').slice(0, 3);
+    for (const a of rejectedSamples) log(`rejected append ${a.text}: ${a.status} ${a.error}`);
+
+    // --- convergence -----------------------------------------------------
+    const duty = (n: Node) => n.dir.tokens.duty;
+    type Snapshot = Record<string, { total: number; pending: number; signed: Record<string, number>; links: string[] }>;
+    const snapshot = async (): Promise<Snapshot> => {
+      const out: Snapshot = {};
+      for (const n of nodes) {
+        const t = await getOk(n.url, duty(n), `/v1/lines/${LINE}/transcript?limit=1`);
+        const signed: Record<string, number> = {};
+        for (const p of names) signed[p] = (await getOk(n.url, duty(n), `/v1/lines/${LINE}/logs/${p}/entries?limit=1`)).size;
+        const links = ((await getOk(n.url, duty(n), '/v1/links')).links as Array<{ peer: string; status: string }>).map((l) => `${l.peer}:${l.status}`).sort();
+        out[n.name] = { total: t.total, pending: t.pending, signed, links };
+      }
+      return out;
+    };
+    const converged = (s: Snapshot) => {
+      const authorSize = Object.fromEntries(names.map((p) => [p, s[p].signed[p]]));
+      const sum = names.reduce((k, p) => k + authorSize[p], 0);
+      return nodes.every((n) => {
+        const v = s[n.name];
+        return v.pending === 0 && v.total === sum && names.every((p) => v.signed[p] === authorSize[p]) && v.links.every((l) => l.endsWith(':up'));
+      });
+    };
+    let last: Snapshot | undefined;
+    try {
+      let previous = '';
+      await until(async () => {
+        last = await snapshot();
+        if (!converged(last)) {
+          previous = '';
+          return false;
+        }
+        summary.convergeMs ??= Date.now() - quiet;
+        const now = JSON.stringify(last);
+        const stable = now === previous;
+        previous = now;
+        return stable;
+      }, 'every station to hold every log, checkpointed, with no entry pending', options.convergeTimeoutMs ?? 60_000, 250);
+      if (summary.convergeMs === null) summary.convergeMs = Date.now() - quiet;
+      log(`converged ${summary.convergeMs} ms after the chaos stopped`);
+    } catch (e) {
+      summary.convergeMs = null;
+      fail(`${(e as Error).message}; last state: ${JSON.stringify(last)}`);
+    }
+
+    // --- the record, as every station holds it ---------------------------
+    const readAll = async (n: Node, path: string, key: 'items' | 'entries') => {
+      const out: EntryView[] = [];
+      let start = 0;
+      for (;;) {
+        const page = await getOk(n.url, duty(n), `${path}${path.includes('?') ? '&' : '?'}start=${start}&limit=1000`);
+        out.push(...(page[key] as EntryView[]));
+        if (page.next === null || page.next === undefined) return { items: out, page };
+        start = page.next;
+      }
+    };
+    const transcripts = new Map<string, EntryView[]>();
+    const logs = new Map<string, Map<string, { entries: EntryView[]; size: number }>>();
+    for (const n of nodes) {
+      const t = await readAll(n, `/v1/lines/${LINE}/transcript`, 'items');
+      transcripts.set(n.name, t.items);
+      const byParty = new Map<string, { entries: EntryView[]; size: number }>();
+      for (const p of names) {
+        const l = await readAll(n, `/v1/lines/${LINE}/logs/${p}/entries`, 'entries');
+        byParty.set(p, { entries: l.items, size: l.page.size });
+      }
+      logs.set(n.name, byParty);
+    }
+    for (const p of names) summary.finalSizes[p] = logs.get(p)!.get(p)!.size;
+    summary.transcriptTotal = transcripts.get(names[0])!.length;
+
+    // (i) One transcript, the same on every station.
+    const strip = (items: EntryView[]) => items.map((i) => `${i.party}/${i.seq}/${i.leafHash}`);
+    const reference = strip(transcripts.get(names[0])!);
+    for (const n of nodes.slice(1)) {
+      const other = strip(transcripts.get(n.name)!);
+      const at = reference.findIndex((x, i) => x !== other[i]);
+      if (other.length !== reference.length || at !== -1) {
+        fail(`(i) ${n.name}'s transcript differs from ${names[0]}'s: ${other.length} vs ${reference.length} items, first difference at ${at === -1 ? Math.min(other.length, reference.length) : at} (${other[at]} vs ${reference[at]})`);
+      }
+    }
+
+    // (ii) Every station holds exactly each author's log.
+    for (const author of names) {
+      const truth = logs.get(author)!.get(author)!;
+      truth.entries.forEach((e, i) => {
+        if (e.seq !== i || e.party !== author) fail(`(ii) ${author}'s own log has ${e.party}/${e.seq} at position ${i}`);
+      });
+      if (truth.entries.length !== truth.size) fail(`(ii) ${author}'s own log lists ${truth.entries.length} entries but its checkpoint says ${truth.size}`);
+      for (const n of nodes) {
+        if (n.name === author) continue;
+        const copy = logs.get(n.name)!.get(author)!;
+        const differ = truth.entries.findIndex((e, i) => copy.entries[i]?.leafHash !== e.leafHash);
+        if (copy.size !== truth.size || copy.entries.length !== truth.entries.length || differ !== -1) {
+          fail(`(ii) ${n.name}'s copy of ${author}'s log: size ${copy.size} (${copy.entries.length} listed) vs ${truth.size}${differ !== -1 ? `, first differing leaf at ${differ}` : ''}`);
+        }
+      }
+    }
+
+    // (iii) Every acknowledged append is at its seq, once, on every station.
+    let misplaced = 0;
+    for (const a of attempts.values()) {
+      if (a.outcome !== 'acknowledged') continue;
+      for (const n of nodes) {
+        const e = logs.get(n.name)!.get(a.station)!.entries[a.seq!];
+        if (!e || e.body.text !== a.text) {
+          if (misplaced++ < 5) fail(`(iii) acknowledged ${a.text} (${a.station} seq ${a.seq}) is not at its seq on ${n.name}: found ${e ? JSON.stringify(e.body.text ?? e.kind) : 'nothing'}`);
+        }
+      }
+    }
+    if (misplaced > 5) fail(`(iii) ${misplaced} acknowledged appends missing or misplaced in all`);
+
+    // (iv) Each author's log = acknowledged + the unknown-outcome appends that were committed; no text twice.
+    const seenTexts = new Map<string, string>();
+    for (const author of names) {
+      const entries = logs.get(author)!.get(author)!.entries;
+      const stats = { attempted: 0, acknowledged: 0, unknown: 0, unknownCommitted: 0, rejected: 0, held: entries.length };
+      for (const a of attempts.values()) {
+        if (a.station !== author) continue;
+        stats.attempted++;
+        if (a.outcome === 'acknowledged') stats.acknowledged++;
+        if (a.outcome === 'unknown') stats.unknown++;
+        if (a.outcome === 'rejected') stats.rejected++;
+      }
+      let messages = 0;
+      let otherKinds = 0;
+      for (const e of entries) {
+        if (e.kind !== 'message') {
+          otherKinds++;
+          continue;
+        }
+        messages++;
+        const text = String(e.body.text);
+        const where = `${author}/${e.seq}`;
+        if (seenTexts.has(text)) fail(`(iv) "${text}" is stored twice: at ${seenTexts.get(text)} and ${where}`);
+        seenTexts.set(text, where);
+        const a = attempts.get(text);
+        if (!a || a.station !== author) fail(`(iv) ${where} holds "${text}", which no writer of ${author} sent`);
+        else if (a.outcome === 'unknown') stats.unknownCommitted++;
+        else if (a.outcome === 'rejected') {
+          summary.appends.rejectedCommitted++;
+          fail(`(iv) "${text}" was answered ${a.status} but is stored at ${where}`);
+        }
+      }
+      summary.appends.unknownCommitted += stats.unknownCommitted;
+      summary.appends.byStation[author] = stats;
+      if (otherKinds) log(`${author}'s log also holds ${otherKinds} entries of other kinds (line tests)`);
+      if (messages !== stats.acknowledged + stats.unknownCommitted) {
+        fail(`(iv) ${author}'s log holds ${messages} messages, but ${stats.acknowledged} were acknowledged and ${stats.unknownCommitted} of the unknown-outcome ones are stored`);
+      }
+    }
+    log(`records: ${JSON.stringify(summary.appends.byStation)}`);
+
+    // No station may have found evidence of a second history.
+    for (const n of nodes) {
+      const ev = (await getOk(n.url, n.dir.tokens.root, '/v1/evidence')).evidence as unknown[];
+      if (ev.length) fail(`${n.name} holds ${ev.length} pieces of equivocation evidence: ${JSON.stringify(ev[0]).slice(0, 400)}`);
+    }
+
+    // (v) hotline verify, against every station, with every party's key pinned.
+    const keys = nodes.flatMap((n) => ['--key', n.dir.identity.vkey]);
+    for (const n of nodes) {
+      const r = await cli(['verify', '--line', LINE, '--url', n.url, '--token', duty(n), ...keys]);
+      summary.verify[n.name] = r.code;
+      if (r.code !== 0) fail(`(v) hotline verify against ${n.name} exited ${r.code}: ${(r.stderr || r.stdout).slice(-600)}`);
+    }
+
+    // (vi) Every entry is eventually receipted by both other parties, on every station.
+    const receiptsFrom = Date.now();
+    const unreceipted = async () => {
+      const missing: string[] = [];
+      for (const n of nodes) {
+        const items = (await readAll(n, `/v1/lines/${LINE}/transcript`, 'items')).items;
+        const byAuthor = new Map<string, number>();
+        for (const i of items) {
+          const want = names.filter((p) => p !== i.party);
+          if (!want.every((p) => i.deliveredTo?.includes(p))) byAuthor.set(i.party, (byAuthor.get(i.party) ?? 0) + 1);
+        }
+        for (const [author, count] of byAuthor) missing.push(`${n.name}: ${count} of ${author}'s entries`);
+      }
+      return missing;
+    };
+    let missingReceipts: string[] = [];
+    try {
+      await until(async () => (missingReceipts = await unreceipted()).length === 0, 'receipts', options.receiptTimeoutMs ?? 30_000, 500);
+      summary.receiptsMs = Date.now() - receiptsFrom;
+      log(`every entry receipted by both other parties on every station ${summary.receiptsMs} ms after convergence`);
+    } catch {
+      const detail: string[] = [];
+      for (const n of nodes) {
+        for (const p of names) {
+          const sizes = new Map<string, number>();
+          for (const c of (await getOk(n.url, duty(n), `/v1/lines/${LINE}/logs/${p}/cosignatures`)).cosignatures as Array<{ cosigner: string; size: number }>) {
+            sizes.set(c.cosigner, Math.max(sizes.get(c.cosigner) ?? 0, c.size));
+          }
+          detail.push(`${n.name} holds receipts on ${p}'s log (size ${summary.finalSizes[p]}): ${[...sizes].map(([c, s]) => `${c}@${s}`).join(', ') || 'none'}`);
+        }
+      }
+      fail(`(vi) entries still without both receipts after ${options.receiptTimeoutMs ?? 30_000} ms: ${missingReceipts.join('; ')}\n      ${detail.join('\n      ')}`);
+    }
+
+    for (const c of crashes) fail(`a station crashed: ${c}`);
+  } catch (e) {
+    fail(`scenario aborted: ${(e as Error).stack ?? e}`);
+  } finally {
+    chaosStop = true;
+    writersStop = true;
+    if (failures.length) {
+      for (const n of nodes) {
+        const out = [...n.history, n.proc?.output() ?? ''].join('\n');
+        const notable = out.split('\n').filter((l) => /"level":(50|60)|equivocation|refused an entry|link message failed|link open failed|Error/.test(l));
+        if (notable.length) log(`${n.name}: ${notable.length} notable log lines, last ones:\n${notable.slice(-15).join('\n')}`);
+      }
+    }
+    if (own) await res.dispose();
+  }
+  if (failures.length) throw new FaultScenarioError(summary);
+  return summary;
+}
