@@ -20,13 +20,13 @@ test(`three stations stay in step through ${seconds} s of crashes and cut links`
       resources,
       seed: process.env.HOTLINE_FAULT_SEED ? Number(process.env.HOTLINE_FAULT_SEED) : undefined,
       keepDirs: process.env.HOTLINE_FAULT_KEEP === '1',
-      log: (line) => console.log(`# ${line.replaceAll('\n', '\n# ')}`),
+      log: (line) => console.log(line),
     });
-    console.log(`# summary: ${JSON.stringify(summary)}`);
+    console.log(`summary: ${JSON.stringify(summary, null, 2)}`);
     assert.ok(summary.kills > 0 && summary.cuts.total > 0, 'the chaos did something');
     assert.ok(summary.appends.acknowledged > 0, 'appends were acknowledged');
   } catch (e) {
-    if (e instanceof FaultScenarioError) console.log(`# summary: ${JSON.stringify(e.summary)}`);
+    if (e instanceof FaultScenarioError) console.log(`summary: ${JSON.stringify(e.summary, null, 2)}`);
     throw e;
   }
 });

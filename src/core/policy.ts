@@ -11,13 +11,17 @@ export interface Member {
 export interface LineAccess {
   discreet: boolean;
   isMember: boolean;
+  /** No member of this station is named on it yet (e.g. just offered by a peer). */
+  unassigned?: boolean;
 }
 
 // Discreet lines exist only for their named members: no role, not even admin,
-// sees them otherwise. Auditors read every ordinary line; admins manage them.
+// sees them otherwise, except that an admin sees one nobody here is named on
+// yet, since someone must name who takes it. Auditors read every ordinary
+// line; admins manage them.
 export function canSeeLine(member: Member, line: LineAccess): boolean {
   if (line.isMember) return true;
-  if (line.discreet) return false;
+  if (line.discreet) return member.role === 'admin' && line.unassigned === true;
   return member.role === 'admin' || member.role === 'auditor';
 }
 

@@ -13,7 +13,7 @@ const allowed = { see: canSeeLine, read: canReadEntries, write: canWriteMessages
 export async function lineFor(store: Store, member: Member, id: string, need: LineNeed): Promise<LineRecord> {
   const line = await store.line(id);
   if (!line) throw lineNotFound();
-  const access = { discreet: line.discreet, isMember: line.memberIds.includes(member.id) };
+  const access = { discreet: line.discreet, isMember: line.memberIds.includes(member.id), unassigned: line.memberIds.length === 0 };
   if (!canSeeLine(member, access)) throw lineNotFound();
   if (!allowed[need](member, access)) {
     throw new HotlineError('forbidden', need === 'write' ? 'only principals and duty officers named on this line may write to it' : 'you are not named on this line');

@@ -41,6 +41,8 @@ export interface FaultSummary {
     acknowledged: number;
     /** No reply (network error, timeout): the station may or may not have committed it. */
     unknown: number;
+    /** Of the unknown ones: refused before any byte was sent (the station was down), so certainly not committed. */
+    unknownRefused: number;
     unknownCommitted: number;
     /** An HTTP answer other than 201. */
     rejected: number;
@@ -114,6 +116,8 @@ interface Attempt {
   seq?: number;
   status?: number;
   error?: string;
+  /** The request never reached a station (connection refused). */
+  refused?: boolean;
 }
 
 interface EntryView {
@@ -196,7 +200,7 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
 
   const summary: FaultSummary = {
     seed, stations: names, chaosMs: 0,
-    appends: { attempted: 0, acknowledged: 0, unknown: 0, unknownCommitted: 0, rejected: 0, rejectedCommitted: 0, byStation: {} },
+    appends: { attempted: 0, acknowledged: 0, unknown: 0, unknownRefused: 0, unknownCommitted: 0, rejected: 0, rejectedCommitted: 0, byStation: {} },
     kills: 0, restarts: 0, cuts: { total: 0, links: 0, isolations: 0, reset: 0, blackhole: 0 },
     finalSizes: {}, transcriptTotal: 0, convergeMs: null, receiptsMs: null, verify: {}, failures,
   };
@@ -321,7 +325,9 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
           }
         } catch (e) {
           a.outcome = 'unknown';
-          a.error = (e as Error).message;
+          const cause = (e as { cause?: { code?: string } }).cause;
+          a.error = `${(e as Error).message}${cause?.code ? ` (${cause.code})` : ''}`;
+          a.refused = cause?.code === 'ECONNREFUSED';
           await sleep(100 + Math.random() * 200); // the station is probably down: do not spin
         }
         await sleep(Math.max(0, intervalMs - (Date.now() - began)));
@@ -388,10 +394,13 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
     for (const a of attempts.values()) {
       summary.appends.attempted++;
       if (a.outcome === 'acknowledged') summary.appends.acknowledged++;
-      else if (a.outcome === 'unknown') summary.appends.unknown++;
+      else if (a.outcome === 'unknown') {
+        summary.appends.unknown++;
+        if (a.refused) summary.appends.unknownRefused++;
+      }
       else if (a.outcome === 'rejected') summary.appends.rejected++;
     }
-    log(`chaos over after ${summary.chaosMs} ms: ${summary.kills} kills, ${summary.cuts.total} cuts; ${summary.appends.acknowledged} appends acknowledged, ${summary.appends.unknown} unknown, ${summary.appends.rejected} rejected`);
+    log(`chaos over after ${summary.chaosMs} ms: ${summary.kills} kills, ${summary.cuts.total} cuts; ${summary.appends.acknowledged} appends acknowledged, ${summary.appends.unknown} unknown (${summary.appends.unknownRefused} of them refused outright), ${summary.appends.rejected} rejected`);
     const rejectedSamples = [...attempts.values()].filter((a) => a.outcome === 'rejected').slice(0, 3);
     for (const a of rejectedSamples) log(`rejected append ${a.text}: ${a.status} ${a.error}`);
 
@@ -532,7 +541,10 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
         seenTexts.set(text, where);
         const a = attempts.get(text);
         if (!a || a.station !== author) fail(`(iv) ${where} holds "${text}", which no writer of ${author} sent`);
-        else if (a.outcome === 'unknown') stats.unknownCommitted++;
+        else if (a.outcome === 'unknown') {
+          stats.unknownCommitted++;
+          if (a.refused) fail(`(iv) "${text}" was refused at connection time but is stored at ${where}`);
+        }
         else if (a.outcome === 'rejected') {
           summary.appends.rejectedCommitted++;
           fail(`(iv) "${text}" was answered ${a.status} but is stored at ${where}`);
@@ -601,6 +613,7 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
   } finally {
     chaosStop = true;
     writersStop = true;
+    for (const n of nodes) n.stopping = true; // exits from here on are the teardown's
     if (failures.length) {
       for (const n of nodes) {
         const out = [...n.history, n.proc?.output() ?? ''].join('\n');

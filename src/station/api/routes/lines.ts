@@ -28,7 +28,7 @@ export async function lineRoutes(app: FastifyInstance) {
   app.get('/v1/lines', { schema: { summary: 'Lines you may see', response: { 200: Type.Object({ lines: Type.Array(LineView) }) } } }, async (req) => {
     const member = await memberOf(req);
     const members = await station.store.listMembers();
-    const lines = (await station.store.listLines()).filter((l) => canSeeLine(member, { discreet: l.discreet, isMember: l.memberIds.includes(member.id) }));
+    const lines = (await station.store.listLines()).filter((l) => canSeeLine(member, { discreet: l.discreet, isMember: l.memberIds.includes(member.id), unassigned: l.memberIds.length === 0 }));
     return { lines: lines.map((l) => presentLine(l, members)) };
   });
 

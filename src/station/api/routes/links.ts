@@ -44,7 +44,7 @@ export async function linkRoutes(app: FastifyInstance) {
     const out = [];
     for (const e of await station.store.listEvidence()) {
       const line = await station.store.line(e.line);
-      if (line && canSeeLine(member, { discreet: line.discreet, isMember: line.memberIds.includes(member.id) })) out.push(e);
+      if (line && canSeeLine(member, { discreet: line.discreet, isMember: line.memberIds.includes(member.id), unassigned: line.memberIds.length === 0 })) out.push(e);
     }
     return { evidence: out };
   });
