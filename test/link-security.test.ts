@@ -119,7 +119,7 @@ test('a party that shows a second history is refused, with the evidence kept and
     if (later.size === earlier.size) assert.notDeepEqual(later.root, earlier.root);
     else assert.ok(!verifyConsistency(nodeCrypto, later.size, earlier.size, m.consistencyProof.map(fromBase64), later.root, earlier.root));
   }
-  assert.match(b.proc.output(), /equivocation/);
+  await eventually(async () => /equivocation/.test(b.proc.output()), 'the alarm in the log', 5000);
   // Warsaw kept the first history it was shown.
   const held = (await api(b.proc.url, b.duty, 'GET', '/v1/lines/fork/logs/Berlin/entries')).json;
   assert.equal(held.entries.at(-1).body.text, 'history one');

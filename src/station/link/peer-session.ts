@@ -16,7 +16,8 @@ export class PeerSession {
   readonly peerHas = new Map<string, number>();
   /** Per log: entries we have sent, acknowledged or not. */
   readonly sent = new Map<string, number>();
-  private queue: Promise<void> = Promise.resolve();
+  private readonly inbox: LinkMessage[] = [];
+  private working = false;
   private closedFlag = false;
   readonly closed: Promise<void>;
 
@@ -45,13 +46,37 @@ export class PeerSession {
         onError(this, new Error(`malformed ${(message as { t?: string })?.t ?? 'message'}`));
         return;
       }
-      this.queue = this.queue.then(() => handler(this, message as LinkMessage)).catch((e) => onError(this, e));
+      this.inbox.push(message as LinkMessage);
+      if (!this.working) void this.work(handler, onError);
     });
     ws.on('pong', (payload) => {
       this.lastHeard = Date.now();
       if (payload.length === 8) this.rttMs = performance.now() - payload.readDoubleBE(0);
     });
     ws.on('error', () => undefined);
+  }
+
+  /**
+   * Handles the inbox in order. Before each step it lets the event loop read
+   * whatever else has arrived, then merges runs of contiguous pushes of one
+   * log (and runs of receipts) into one: under load the receiving side then
+   * verifies, commits and cosigns once per run instead of once per message.
+   */
+  private async work(handler: (session: PeerSession, message: LinkMessage) => Promise<void>, onError: (session: PeerSession, error: unknown) => void) {
+    this.working = true;
+    try {
+      while (this.inbox.length > 0) {
+        await new Promise((r) => setImmediate(r));
+        const message = coalesce(this.inbox);
+        try {
+          await handler(this, message);
+        } catch (e) {
+          onError(this, e);
+        }
+      }
+    } finally {
+      this.working = false;
+    }
   }
 
   get isOpen(): boolean {
@@ -83,4 +108,28 @@ export class PeerSession {
   terminate(): void {
     this.ws.terminate();
   }
+}
+
+function coalesce(inbox: LinkMessage[]): LinkMessage {
+  const first = inbox.shift()!;
+  if (first.t === 'push') {
+    let merged = first;
+    while (inbox[0]?.t === 'push') {
+      const next = inbox[0];
+      if (next.line !== merged.line || next.party !== merged.party || next.start !== merged.start + merged.entries.length) break;
+      inbox.shift();
+      merged = { ...merged, entries: [...merged.entries, ...next.entries], checkpoint: next.checkpoint ?? merged.checkpoint };
+    }
+    return merged;
+  }
+  if (first.t === 'cosign') {
+    let latest = first;
+    // A cosignature on size N is a cumulative receipt: a later one for the same log and cosigner supersedes it.
+    while (inbox[0]?.t === 'cosign' && inbox[0].line === latest.line && inbox[0].party === latest.party && inbox[0].cosigner === latest.cosigner) {
+      const next = inbox.shift() as typeof first;
+      if (next.size >= latest.size) latest = next;
+    }
+    return latest;
+  }
+  return first;
 }

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Crypto, Signer } from '../../core/crypto.ts';
 import { bytesEqual, fromBase64, toBase64 } from '../../core/encoding.ts';
 import { verifyEntry, type Entry } from '../../core/entry.ts';
-import { partyOf, type Line } from '../../core/line.ts';
+import { logOrigin, partyOf, type Line } from '../../core/line.ts';
+import { formatCheckpoint } from '../../core/note/checkpoint.ts';
 import { openCheckpoint } from '../../core/log-verifier.ts';
 import type { Cosign, Have, LineOffer, Push } from '../../core/link/messages.ts';
 import { leafHash } from '../../core/merkle/hash.ts';
@@ -49,6 +50,7 @@ export class Replicator {
   private readonly pumping = new Set<string>();
   private readonly sessions = new Set<PeerSession>();
   private readonly seenCosignatures = new Set<string>();
+  private readonly waitingCosignatures = new Map<string, Array<{ session: PeerSession; msg: Cosign }>>();
 
   constructor(
     private readonly deps: {
@@ -91,12 +93,16 @@ export class Replicator {
     const lines = await this.sharedLines(session.peer);
     session.send({ t: 'lines', lines: lines.map(({ memberIds: _, ...def }) => def) });
     session.send({ t: 'have', logs: this.haveFor(lines) });
-    // Re-send our latest receipts, in case they were lost with an earlier link.
+    // Re-send the latest receipts we hold (ours and, as relay, the other
+    // parties'), in case they were lost with an earlier link.
     for (const line of lines) {
       for (const party of line.parties) {
-        if (party.name === this.deps.me) continue;
-        const mine = (await this.deps.store.cosignatures({ line: line.id, party: party.name })).filter((c) => c.cosigner === this.deps.me).pop();
-        if (mine) session.send({ t: 'cosign', line: line.id, party: party.name, size: mine.size, cosigner: this.deps.me, signature: mine.signature });
+        if (party.name === session.peer) continue;
+        const latest = new Map<string, { size: number; signature: string }>();
+        for (const c of await this.deps.store.cosignatures({ line: line.id, party: party.name })) {
+          if (c.cosigner !== session.peer && partyOf(line, c.cosigner)) latest.set(c.cosigner, c);
+        }
+        for (const [cosigner, c] of latest) session.send({ t: 'cosign', line: line.id, party: party.name, size: c.size, cosigner, signature: c.signature });
       }
     }
   }
@@ -192,10 +198,16 @@ export class Replicator {
     if (!line || !cosigner || !partyOf(line, session.peer) || msg.cosigner === this.deps.me) return;
     const id = `${keyOf(log)}\n${msg.cosigner}\n${msg.size}`;
     if (this.seenCosignatures.has(id)) return;
-    const cp = await this.deps.store.checkpoint(log, msg.size);
-    if (!cp) return; // we never held that checkpoint, so cannot check the receipt
+    const text = await this.checkpointText(log, msg.size);
+    if (text === undefined) {
+      // It covers entries we do not hold yet: check it once they arrive.
+      const waiting = this.waitingCosignatures.get(keyOf(log)) ?? [];
+      if (waiting.length < 1000) waiting.push({ session, msg });
+      this.waitingCosignatures.set(keyOf(log), waiting);
+      return;
+    }
     const key = parseVerifierKey(this.deps.crypto, formatCosignerKey(this.deps.crypto, cosigner.name, parseVerifierKey(this.deps.crypto, cosigner.key).publicKey));
-    const verified = verifyCosignature(this.deps.crypto, key, parseNote(cp.note).text, msg.signature);
+    const verified = verifyCosignature(this.deps.crypto, key, text, msg.signature);
     if (!verified) {
       this.deps.logger?.warn({ peer: session.peer }, 'a cosignature did not verify; ignored');
       return;
@@ -206,6 +218,18 @@ export class Replicator {
     this.deps.events.cosigned(log, msg.cosigner, msg.size);
     // Relay receipts so a party whose direct link is down still learns of them.
     for (const other of this.sessions) if (other !== session && other.peer !== msg.cosigner && partyOf(line, other.peer)) other.send(msg);
+  }
+
+  /**
+   * The checkpoint text of the log at `size`: the signed one if we hold it,
+   * else rebuilt from our own tree (our checkpoints carry no extensions, so
+   * origin, size and root determine the text the cosigner signed).
+   */
+  private async checkpointText(log: LogId, size: number): Promise<string | undefined> {
+    const cp = await this.deps.store.checkpoint(log, size);
+    if (cp) return parseNote(cp.note).text;
+    if (size > this.size(log) || size === 0) return undefined;
+    return formatCheckpoint({ origin: logOrigin(log.line, log.party), size, root: await this.rootAt(log, size, []), extensions: [] });
   }
 
   // --- sending ------------------------------------------------------------
@@ -315,17 +339,22 @@ export class Replicator {
         }
       }
     }
-    if (accepted.length || checkpoints.length) await store.commit({ entries: accepted, checkpoints });
+    // Our receipt is signed now and stored in the same transaction as what it
+    // acknowledges, so it is never sent for something not on disk.
+    let cosign: Cosign | undefined;
+    const cosignatures = [];
+    if (cosignText) {
+      const timestamp = Math.floor(this.deps.clock() / 1000);
+      const signature = signCosignature(c, me, this.deps.signer, cosignText, timestamp);
+      cosignatures.push({ ...log, size: cosignSize, cosigner: me, timestamp, signature });
+      cosign = { t: 'cosign', line: log.line, party: log.party, size: cosignSize, cosigner: me, signature };
+    }
+    if (accepted.length || checkpoints.length) await store.commit({ entries: accepted, checkpoints, cosignatures });
     this.afterStore(log, size, frontier, decoded);
     if (checkpoints.length) this.checkpointSizes.set(keyOf(log), cosignSize);
     // Acknowledge (the peer's flow control) only now that it is on disk.
     session.send({ t: 'have', logs: [{ ...log, size }] });
-    if (cosignText) {
-      const signature = signCosignature(c, me, this.deps.signer, cosignText, Math.floor(this.deps.clock() / 1000));
-      await store.addCosignatures([{ ...log, size: cosignSize, cosigner: me, timestamp: Math.floor(this.deps.clock() / 1000), signature }]);
-      const msg: Cosign = { t: 'cosign', line: log.line, party: log.party, size: cosignSize, cosigner: me, signature };
-      for (const s of this.sessions) if (partyOf(line, s.peer)) s.send(msg);
-    }
+    if (cosign) for (const s of this.sessions) if (partyOf(line, s.peer)) s.send(cosign);
     if (decoded.length) {
       this.deps.events.received(log, decoded);
       void this.announce(log);
@@ -335,6 +364,15 @@ export class Replicator {
   private afterStore(log: LogId, size: number, frontier: Frontier, _decoded: Entry[]) {
     this.setSize(log, size);
     this.frontiers.set(keyOf(log), frontier);
+    const waiting = this.waitingCosignatures.get(keyOf(log));
+    if (!waiting) return;
+    const ready = waiting.filter((w) => w.msg.size <= size);
+    if (ready.length === 0) return;
+    this.waitingCosignatures.set(keyOf(log), waiting.filter((w) => w.msg.size > size));
+    // Outside the log's lock: onCosign reads the tree we just extended.
+    setImmediate(() => {
+      for (const w of ready) void this.onCosign(w.session, w.msg).catch(() => undefined);
+    });
   }
 
   private async evidence(log: LogId, detail: string, material: Record<string, unknown>) {

@@ -51,6 +51,8 @@ export interface CheckpointRecord extends LogId {
 export interface Commit {
   entries: AppendedEntry[];
   checkpoints: CheckpointRecord[];
+  /** Our own receipts for the checkpoints just stored, made durable with them. */
+  cosignatures?: CosignatureRecord[];
 }
 
 /** A pinned peer station: its party name, verifier key and endpoints in failover order. */

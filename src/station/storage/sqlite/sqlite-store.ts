@@ -177,6 +177,7 @@ export class SqliteStore implements Store {
       }
       for (const [id, size] of sizes) this.s.setLogSize.run(size, id);
       for (const c of commit.checkpoints) this.s.addCheckpoint.run(this.logId(c, true)!, c.size, c.note);
+      for (const c of commit.cosignatures ?? []) this.s.addCosignature.run(this.logId(c, true)!, c.size, c.cosigner, c.timestamp, c.signature);
     })();
   }
 
