@@ -54,3 +54,54 @@ test('a line between two stations: replication, receipts, identical transcripts'
   const cos = (await api(a.proc.url, a.duty, 'GET', '/v1/lines/deconfliction/logs/Washington/cosignatures')).json.cosignatures;
   assert.ok(cos.some((c: any) => c.cosigner === 'Moscow' && c.size === 5));
 });
+
+test('store and forward across a cut, and failover between a peer\'s two endpoints', { timeout: 90_000 }, async () => {
+  const { TcpProxy } = await import('./support/tcp-proxy.ts');
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const mk = async (name: string) => {
+    const dir = await makeStationDir(name, { root: 'admin', duty: 'duty_officer' });
+    dirs.push(dir);
+    const path = join(dir.dir, 'hotline.json');
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), heartbeatMs: 200 }));
+    const proc = await startStation(dir.dir, '127.0.0.1:0', 20_000, `127.0.0.1:${await freePort()}`);
+    running.push(proc);
+    return { dir, proc, admin: dir.tokens.root, duty: dir.tokens.duty };
+  };
+  const a = await mk('Ankara');
+  const b = await mk('Athens');
+  const bPort = Number(new URL(b.proc.linkUrl).port);
+  const primary = await TcpProxy.start(bPort);
+  const backup = await TcpProxy.start(bPort);
+  try {
+    await api(a.proc.url, a.admin, 'POST', '/v1/peers', { name: 'Athens', key: b.dir.identity.vkey, urls: [`wss://127.0.0.1:${primary.port}/link`, `wss://127.0.0.1:${backup.port}/link`] });
+    await api(b.proc.url, b.admin, 'POST', '/v1/peers', { name: 'Ankara', key: a.dir.identity.vkey, urls: [] });
+    const link = async () => (await api(a.proc.url, a.duty, 'GET', '/v1/links')).json.links.find((l: any) => l.peer === 'Athens');
+    await eventually(async () => (await link())?.status === 'up', 'link up');
+    assert.equal((await link()).endpoint, `wss://127.0.0.1:${primary.port}/link`);
+    await api(a.proc.url, a.admin, 'POST', '/v1/lines', { id: 'aegean', title: 'Aegean', parties: [b.dir.identity.vkey], members: ['duty'] });
+    await eventually(async () => (await api(b.proc.url, b.admin, 'PUT', '/v1/lines/aegean/members', { members: ['duty'] })).status === 200, 'line at Athens');
+
+    // Both circuits cut: entries written meanwhile wait, then arrive in order, once each.
+    primary.cut('blackhole');
+    backup.cut('reset');
+    await eventually(async () => (await link())?.status === 'down', 'down within three heartbeats', 5_000);
+    for (let i = 0; i < 20; i++) assert.equal((await api(a.proc.url, a.duty, 'POST', '/v1/lines/aegean/messages', { text: `while cut ${i}` })).status, 201);
+    const before = (await api(b.proc.url, b.duty, 'GET', '/v1/lines/aegean/transcript')).json.total;
+    assert.equal(before, 0);
+
+    // Only the backup circuit comes back: the station fails over to it.
+    backup.restore();
+    await eventually(async () => (await link())?.status === 'up', 'up again over the backup');
+    assert.equal((await link()).endpoint, `wss://127.0.0.1:${backup.port}/link`);
+    const t = await eventually(async () => {
+      const x = (await api(b.proc.url, b.duty, 'GET', '/v1/lines/aegean/transcript')).json;
+      return x.total === 20 && x;
+    }, 'the backlog at Athens');
+    assert.deepEqual(t.items.map((i: any) => i.body.text), [...Array(20)].map((_, i) => `while cut ${i}`));
+    await eventually(async () => (await api(a.proc.url, a.duty, 'GET', '/v1/lines/aegean/transcript')).json.items.every((i: any) => i.deliveredTo.includes('Athens')), 'receipts back at Ankara');
+  } finally {
+    primary.close();
+    backup.close();
+  }
+});
