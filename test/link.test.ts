@@ -100,6 +100,11 @@ test('store and forward across a cut, and failover between a peer\'s two endpoin
     }, 'the backlog at Athens');
     assert.deepEqual(t.items.map((i: any) => i.body.text), [...Array(20)].map((_, i) => `while cut ${i}`));
     await eventually(async () => (await api(a.proc.url, a.duty, 'GET', '/v1/lines/aegean/transcript')).json.items.every((i: any) => i.deliveredTo.includes('Athens')), 'receipts back at Ankara');
+    // The outage is on record: the link's history and the alarms list.
+    const history = (await api(a.proc.url, a.duty, 'GET', '/v1/links/Athens/history')).json.events.map((e: any) => e.status);
+    assert.ok(history.includes('down') && history.at(-1) === 'up', history.join());
+    assert.ok((await api(a.proc.url, a.duty, 'GET', '/v1/alarms')).json.alarms.some((x: any) => x.kind === 'link_down' && x.peer === 'Athens'));
+    assert.equal((await api(a.proc.url, a.duty, 'GET', '/v1/links/Nobody/history')).status, 404);
   } finally {
     primary.close();
     backup.close();

@@ -306,30 +306,33 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
 
     // --- traffic ---------------------------------------------------------
     const intervalMs = (1000 * writersPerStation) / rate;
+    const append = async (node: Node, text: string) => {
+      const a: Attempt = { station: node.name, text, outcome: 'pending' };
+      attempts.set(text, a);
+      try {
+        const r = await call(node.url, node.dir.tokens.duty, 'POST', `/v1/lines/${LINE}/messages`, { text }, 15_000);
+        a.status = r.status;
+        if (r.status === 201 && r.json.party === node.name && Number.isInteger(r.json.seq)) {
+          a.outcome = 'acknowledged';
+          a.seq = r.json.seq;
+        } else {
+          a.outcome = 'rejected';
+          a.error = JSON.stringify(r.json).slice(0, 200);
+        }
+      } catch (e) {
+        a.outcome = 'unknown';
+        const cause = (e as { cause?: { code?: string } }).cause;
+        a.error = `${(e as Error).message}${cause?.code ? ` (${cause.code})` : ''}`;
+        a.refused = cause?.code === 'ECONNREFUSED';
+      }
+      return a;
+    };
     const writer = async (node: Node, w: number) => {
       await sleep(Math.random() * intervalMs);
       for (let i = 0; !writersStop; i++) {
-        const text = `${node.name}/w${w}/${i}`;
-        const a: Attempt = { station: node.name, text, outcome: 'pending' };
-        attempts.set(text, a);
         const began = Date.now();
-        try {
-          const r = await call(node.url, node.dir.tokens.duty, 'POST', `/v1/lines/${LINE}/messages`, { text }, 15_000);
-          a.status = r.status;
-          if (r.status === 201 && r.json.party === node.name && Number.isInteger(r.json.seq)) {
-            a.outcome = 'acknowledged';
-            a.seq = r.json.seq;
-          } else {
-            a.outcome = 'rejected';
-            a.error = JSON.stringify(r.json).slice(0, 200);
-          }
-        } catch (e) {
-          a.outcome = 'unknown';
-          const cause = (e as { cause?: { code?: string } }).cause;
-          a.error = `${(e as Error).message}${cause?.code ? ` (${cause.code})` : ''}`;
-          a.refused = cause?.code === 'ECONNREFUSED';
-          await sleep(100 + Math.random() * 200); // the station is probably down: do not spin
-        }
+        const a = await append(node, `${node.name}/w${w}/${i}`);
+        if (a.outcome === 'unknown') await sleep(100 + Math.random() * 200); // the station is probably down: do not spin
         await sleep(Math.max(0, intervalMs - (Date.now() - began)));
       }
     };
@@ -385,11 +388,13 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
     await Promise.race([sleep(options.durationMs), chaosDone]);
     chaosStop = true;
     await chaosDone;
-    // The closing act, always the same: a link goes down while traffic flows,
-    // and comes back only once the traffic has stopped. What was written
-    // meanwhile must still reach, and be receipted on, every station.
+    // The closing act, always the same: a link goes down while traffic flows;
+    // the traffic stops; each station then writes a few messages one at a
+    // time on an otherwise quiet line (so they travel between the cut pair
+    // only through the third station); only then does the link come back.
+    // All of it must still reach, and be receipted on, every station.
     const [fa, fb] = rnd.pick(pairs);
-    log(`closing act: cut ${fa}–${fb} (reset) under traffic, stop the traffic, then restore`);
+    log(`closing act: cut ${fa}–${fb} (reset) under traffic, stop the traffic, write a few single messages, then restore`);
     for (const p of proxyBetween(fa, fb)) p.cut('reset');
     summary.cuts.total++;
     summary.cuts.links++;
@@ -397,7 +402,13 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
     await sleep(2000);
     writersStop = true;
     await Promise.all(writers);
-    await sleep(500);
+    for (let i = 0; i < 3; i++) {
+      for (const node of nodes) {
+        await sleep(300);
+        await append(node, `${node.name}/closing/${i}`);
+      }
+    }
+    await sleep(1000);
     for (const p of proxies.values()) p.restore();
     for (const n of nodes) if (!n.proc) await start(n);
     summary.chaosMs = Date.now() - chaosStarted;

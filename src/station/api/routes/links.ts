@@ -24,6 +24,39 @@ export async function linkRoutes(app: FastifyInstance) {
     return { links: (await station.links?.views()) ?? [] };
   });
 
+  app.get<{ Params: { peer: string }; Querystring: { hours?: number } }>('/v1/links/:peer/history', {
+    schema: {
+      summary: 'Status changes of one link (uptime history)',
+      params: Type.Object({ peer: Type.String({ maxLength: 64 }) }),
+      querystring: Type.Object({ hours: Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 366 })) }),
+    },
+  }, async (req) => {
+    await memberOf(req);
+    const since = station.clock() - (req.query.hours ?? 24) * 3600_000;
+    const events = await station.store.linkEvents(req.params.peer, since);
+    if (events.length === 0 && !(await station.store.listPeers()).some((p) => p.name === req.params.peer)) throw new HotlineError('not_found', 'no such peer');
+    return { peer: req.params.peer, events };
+  });
+
+  app.get<{ Querystring: { hours?: number } }>('/v1/alarms', {
+    schema: { summary: 'Alarms: links that went down, and evidence of equivocation on lines you may see', querystring: Type.Object({ hours: Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 366 })) }) },
+  }, async (req) => {
+    const member = await memberOf(req);
+    const since = station.clock() - (req.query.hours ?? 24) * 3600_000;
+    const alarms: Array<{ time: number; kind: string; peer?: string; line?: string; party?: string; detail: string }> = [];
+    for (const p of await station.store.listPeers()) {
+      for (const e of await station.store.linkEvents(p.name, since)) if (e.status === 'down') alarms.push({ time: e.time, kind: 'link_down', peer: p.name, detail: `link to ${p.name} is down` });
+    }
+    for (const e of await station.store.listEvidence()) {
+      if (e.time < since) continue;
+      const line = await station.store.line(e.line);
+      if (line && canSeeLine(member, { discreet: line.discreet, isMember: line.memberIds.includes(member.id), unassigned: line.memberIds.length === 0 })) {
+        alarms.push({ time: e.time, kind: 'equivocation', line: e.line, party: e.party, detail: e.detail });
+      }
+    }
+    return { alarms: alarms.sort((a, b) => a.time - b.time) };
+  });
+
   app.get('/v1/peers', { schema: { summary: 'Pinned peer stations (admin)' } }, async (req) => {
     const member = await memberOf(req);
     if (member.role !== 'admin') throw new HotlineError('forbidden', 'only an admin may see peer settings');
