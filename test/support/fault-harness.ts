@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { cli, freePort, makeStationDir, startStation, type StationDir, type StationProcess } from './station.ts';
 import { TcpProxy, type CutMode } from './tcp-proxy.ts';
@@ -55,7 +56,9 @@ export interface FaultSummary {
   /** Entries in each author's log at the end (all kinds), and the transcript's length. */
   finalSizes: Record<string, number>;
   transcriptTotal: number;
-  /** From the moment the chaos stopped (links restored, stations running) to every station holding every log, checkpointed. */
+  /** From the moment the chaos stopped (links restored, stations running) to every link up again. */
+  linksUpMs: number | null;
+  /** From the same moment to every station holding every log, checkpointed (and then stable, with nothing pending). */
   convergeMs: number | null;
   /** From convergence to every entry carrying both other parties' receipts on every station. */
   receiptsMs: number | null;
@@ -127,6 +130,31 @@ interface EntryView {
   body: Record<string, unknown>;
   leafHash: string;
   deliveredTo?: string[];
+}
+
+/**
+ * A loopback port that is free now and, where the system says which ports it
+ * hands out for outgoing connections, outside that range: a station's port is
+ * unbound while it is down, and must not be taken meanwhile by one of the
+ * thousands of connections the scenario opens. Falls back to freePort().
+ */
+async function stationPort(): Promise<number> {
+  let low = 32768;
+  try {
+    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+  } catch {
+    return freePort();
+  }
+  for (let i = 0; i < 50 && low > 12_000; i++) {
+    const port = 10_000 + Math.floor(Math.random() * (low - 11_000));
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  return freePort();
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -202,7 +230,7 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
     seed, stations: names, chaosMs: 0,
     appends: { attempted: 0, acknowledged: 0, unknown: 0, unknownRefused: 0, unknownCommitted: 0, rejected: 0, rejectedCommitted: 0, byStation: {} },
     kills: 0, restarts: 0, cuts: { total: 0, links: 0, isolations: 0, reset: 0, blackhole: 0 },
-    finalSizes: {}, transcriptTotal: 0, convergeMs: null, receiptsMs: null, verify: {}, failures,
+    finalSizes: {}, transcriptTotal: 0, linksUpMs: null, convergeMs: null, receiptsMs: null, verify: {}, failures,
   };
   log(`fault scenario: seed ${seed}, ${names.join(', ')}, ${writersPerStation} writers × ${rate}/s per station, ${Math.round(options.durationMs / 1000)} s of chaos`);
 
@@ -212,7 +240,7 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
 
   async function start(node: Node): Promise<void> {
     let lastError: unknown;
-    for (let attempt = 0; attempt < 3; attempt++) {
+    for (let attempt = 0; attempt < 10; attempt++) {
       try {
         const proc = await startStation(node.dir.dir, `127.0.0.1:${node.apiPort}`, 30_000, `127.0.0.1:${node.peerPort}`);
         res.processes.add(proc);
@@ -234,7 +262,8 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
         const msg = (e as Error).message;
         // A refusal to open the database is a finding, not a flaky start: do not retry it away.
         if (/integrity|does not match|missing entries|stored tree node|signature/i.test(msg)) break;
-        await sleep(300);
+        log(`${node.name} did not start (attempt ${attempt + 1}): ${msg.split('\n').slice(0, 3).join(' | ').slice(0, 300)}`);
+        await sleep(1000);
       }
     }
     throw new Error(`${node.name} would not start: ${(lastError as Error).message}`);
@@ -265,8 +294,8 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
       const config = JSON.parse(readFileSync(configPath, 'utf8'));
       config.heartbeatMs = 200;
       writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');
-      const apiPort = await freePort();
-      const peerPort = await freePort();
+      const apiPort = await stationPort();
+      const peerPort = await stationPort();
       nodes.push({ name, dir, apiPort, peerPort, url: `http://127.0.0.1:${apiPort}`, stopping: false, history: [] });
       if (res.keepDirs) log(`${name}: ${dir.dir}`);
     }
@@ -428,47 +457,57 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
     for (const a of rejectedSamples) log(`rejected append ${a.text}: ${a.status} ${a.error}`);
 
     // --- convergence -----------------------------------------------------
+    // Polled with cheap requests only: a transcript request rebuilds the whole
+    // transcript from every entry, which on a long line blocks the station for
+    // long enough to make its heartbeats late.
     const duty = (n: Node) => n.dir.tokens.duty;
-    type Snapshot = Record<string, { total: number; pending: number; signed: Record<string, number>; links: string[] }>;
-    const snapshot = async (): Promise<Snapshot> => {
-      const out: Snapshot = {};
-      for (const n of nodes) {
-        const t = await getOk(n.url, duty(n), `/v1/lines/${LINE}/transcript?limit=1`);
-        const signed: Record<string, number> = {};
-        for (const p of names) signed[p] = (await getOk(n.url, duty(n), `/v1/lines/${LINE}/logs/${p}/entries?limit=1`)).size;
-        const links = ((await getOk(n.url, duty(n), '/v1/links')).links as Array<{ peer: string; status: string }>).map((l) => `${l.peer}:${l.status}`).sort();
-        out[n.name] = { total: t.total, pending: t.pending, signed, links };
-      }
-      return out;
-    };
-    const converged = (s: Snapshot) => {
-      const authorSize = Object.fromEntries(names.map((p) => [p, s[p].signed[p]]));
-      const sum = names.reduce((k, p) => k + authorSize[p], 0);
-      return nodes.every((n) => {
-        const v = s[n.name];
-        return v.pending === 0 && v.total === sum && names.every((p) => v.signed[p] === authorSize[p]) && v.links.every((l) => l.endsWith(':up'));
-      });
-    };
-    let last: Snapshot | undefined;
+    let linkState: Record<string, string[]> = {};
+    try {
+      await until(async () => {
+        linkState = {};
+        for (const n of nodes) {
+          linkState[n.name] = ((await getOk(n.url, duty(n), '/v1/links')).links as Array<{ peer: string; status: string }>).map((l) => `${l.peer}:${l.status}`).sort();
+        }
+        return nodes.every((n) => linkState[n.name].length === names.length - 1 && linkState[n.name].every((l) => l.endsWith(':up')));
+      }, 'every link up again', options.convergeTimeoutMs ?? 60_000, 100);
+      summary.linksUpMs = Date.now() - quiet;
+      log(`every link up ${summary.linksUpMs} ms after the chaos stopped`);
+    } catch (e) {
+      fail(`${(e as Error).message}; link status seen from each station: ${JSON.stringify(linkState)}`);
+    }
+    type Sizes = Record<string, Record<string, number>>;
+    let sizes: Sizes = {};
+    let counts: Record<string, { total: number; pending: number }> = {};
     try {
       let previous = '';
       await until(async () => {
-        last = await snapshot();
-        if (!converged(last)) {
+        sizes = {};
+        for (const n of nodes) {
+          sizes[n.name] = {};
+          for (const p of names) sizes[n.name][p] = (await getOk(n.url, duty(n), `/v1/lines/${LINE}/logs/${p}/entries?limit=1`)).size;
+        }
+        if (!names.every((p) => nodes.every((n) => sizes[n.name][p] === sizes[p][p]))) {
+          summary.convergeMs = null;
           previous = '';
           return false;
         }
         summary.convergeMs ??= Date.now() - quiet;
-        const now = JSON.stringify(last);
+        const now = JSON.stringify(sizes);
         const stable = now === previous;
         previous = now;
-        return stable;
+        if (!stable) return false;
+        const sum = names.reduce((k, p) => k + sizes[p][p], 0);
+        counts = {};
+        for (const n of nodes) {
+          const t = await getOk(n.url, duty(n), `/v1/lines/${LINE}/transcript?limit=1`);
+          counts[n.name] = { total: t.total, pending: t.pending };
+        }
+        return nodes.every((n) => counts[n.name].pending === 0 && counts[n.name].total === sum);
       }, 'every station to hold every log, checkpointed, with no entry pending', options.convergeTimeoutMs ?? 60_000, 250);
-      if (summary.convergeMs === null) summary.convergeMs = Date.now() - quiet;
       log(`converged ${summary.convergeMs} ms after the chaos stopped`);
     } catch (e) {
       summary.convergeMs = null;
-      fail(`${(e as Error).message}; last state: ${JSON.stringify(last)}`);
+      fail(`${(e as Error).message}; checkpointed sizes held by each station: ${JSON.stringify(sizes)}; transcripts: ${JSON.stringify(counts)}`);
     }
 
     // --- the record, as every station holds it ---------------------------
@@ -482,11 +521,8 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
         start = page.next;
       }
     };
-    const transcripts = new Map<string, EntryView[]>();
     const logs = new Map<string, Map<string, { entries: EntryView[]; size: number }>>();
     for (const n of nodes) {
-      const t = await readAll(n, `/v1/lines/${LINE}/transcript`, 'items');
-      transcripts.set(n.name, t.items);
       const byParty = new Map<string, { entries: EntryView[]; size: number }>();
       for (const p of names) {
         const l = await readAll(n, `/v1/lines/${LINE}/logs/${p}/entries`, 'entries');
@@ -495,18 +531,6 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
       logs.set(n.name, byParty);
     }
     for (const p of names) summary.finalSizes[p] = logs.get(p)!.get(p)!.size;
-    summary.transcriptTotal = transcripts.get(names[0])!.length;
-
-    // (i) One transcript, the same on every station.
-    const strip = (items: EntryView[]) => items.map((i) => `${i.party}/${i.seq}/${i.leafHash}`);
-    const reference = strip(transcripts.get(names[0])!);
-    for (const n of nodes.slice(1)) {
-      const other = strip(transcripts.get(n.name)!);
-      const at = reference.findIndex((x, i) => x !== other[i]);
-      if (other.length !== reference.length || at !== -1) {
-        fail(`(i) ${n.name}'s transcript differs from ${names[0]}'s: ${other.length} vs ${reference.length} items, first difference at ${at === -1 ? Math.min(other.length, reference.length) : at} (${other[at]} vs ${reference[at]})`);
-      }
-    }
 
     // (ii) Every station holds exactly each author's log.
     for (const author of names) {
@@ -597,32 +621,35 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
     }
 
     // (vi) Every entry is eventually receipted by both other parties, on every station:
-    // wait on the receipts themselves (cheap), then check what the transcripts show.
+    // wait on the receipts themselves (cheap), then read the transcripts once.
     const receiptsFrom = Date.now();
     const receiptSizes = async () => {
       const out: Array<{ station: string; author: string; cosigner: string; size: number }> = [];
       for (const n of nodes) {
         for (const author of names) {
-          const sizes = new Map<string, number>(names.filter((p) => p !== author).map((p) => [p, 0]));
+          const held = new Map<string, number>(names.filter((p) => p !== author).map((p) => [p, 0]));
           for (const c of (await getOk(n.url, duty(n), `/v1/lines/${LINE}/logs/${author}/cosignatures`)).cosignatures as Array<{ cosigner: string; size: number }>) {
-            if (sizes.has(c.cosigner)) sizes.set(c.cosigner, Math.max(sizes.get(c.cosigner)!, c.size));
+            if (held.has(c.cosigner)) held.set(c.cosigner, Math.max(held.get(c.cosigner)!, c.size));
           }
-          for (const [cosigner, size] of sizes) out.push({ station: n.name, author, cosigner, size });
+          for (const [cosigner, size] of held) out.push({ station: n.name, author, cosigner, size });
         }
       }
       return out;
     };
     let lagging: Awaited<ReturnType<typeof receiptSizes>> = [];
-    const receiptTimeout = options.receiptTimeoutMs ?? 30_000;
     try {
-      await until(async () => (lagging = (await receiptSizes()).filter((r) => r.size < summary.finalSizes[r.author])).length === 0, 'receipts', receiptTimeout, 250);
+      await until(async () => (lagging = (await receiptSizes()).filter((r) => r.size < summary.finalSizes[r.author])).length === 0, 'receipts', options.receiptTimeoutMs ?? 30_000, 250);
+      summary.receiptsMs = Date.now() - receiptsFrom;
     } catch {
       // Reported below, from the transcripts.
     }
+    const transcripts = new Map<string, EntryView[]>();
+    for (const n of nodes) transcripts.set(n.name, (await readAll(n, `/v1/lines/${LINE}/transcript`, 'items')).items);
+    summary.transcriptTotal = transcripts.get(names[0])!.length;
     const unreceipted: string[] = [];
     for (const n of nodes) {
       const byAuthor = new Map<string, { count: number; first: number }>();
-      for (const i of (await readAll(n, `/v1/lines/${LINE}/transcript`, 'items')).items) {
+      for (const i of transcripts.get(n.name)!) {
         if (names.every((p) => p === i.party || i.deliveredTo?.includes(p))) continue;
         const b = byAuthor.get(i.party) ?? { count: 0, first: i.seq };
         b.count++;
@@ -632,11 +659,25 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
       for (const [author, b] of byAuthor) unreceipted.push(`on ${n.name}, ${b.count} of ${author}'s entries (from seq ${b.first})`);
     }
     if (lagging.length || unreceipted.length) {
+      summary.receiptsMs = null;
       fail(`(vi) entries still not receipted by both other parties ${Date.now() - receiptsFrom} ms after convergence: ${unreceipted.join('; ')}` +
         `\n      latest receipts held: ${lagging.map((r) => `${r.station} holds ${r.cosigner}'s receipt on ${r.author}'s log at ${r.size} of ${summary.finalSizes[r.author]}`).join('; ')}`);
     } else {
-      summary.receiptsMs = Date.now() - receiptsFrom;
       log(`every entry receipted by both other parties on every station ${summary.receiptsMs} ms after convergence`);
+    }
+
+    // (i) One transcript, the same on every station.
+    const strip = (items: EntryView[]) => items.map((i) => `${i.party}/${i.seq}/${i.leafHash}`);
+    const reference = strip(transcripts.get(names[0])!);
+    if (reference.length !== names.reduce((k, p) => k + summary.finalSizes[p], 0)) {
+      fail(`(i) ${names[0]}'s transcript has ${reference.length} items but the logs hold ${JSON.stringify(summary.finalSizes)}`);
+    }
+    for (const n of nodes.slice(1)) {
+      const other = strip(transcripts.get(n.name)!);
+      const at = reference.findIndex((x, i) => x !== other[i]);
+      if (other.length !== reference.length || at !== -1) {
+        fail(`(i) ${n.name}'s transcript differs from ${names[0]}'s: ${other.length} vs ${reference.length} items, first difference at ${at === -1 ? Math.min(other.length, reference.length) : at} (${other[at]} vs ${reference[at]})`);
+      }
     }
 
     for (const c of crashes) fail(`a station crashed: ${c}`);
