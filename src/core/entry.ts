@@ -63,6 +63,15 @@ export function entrySigningBytes(fields: EntryFields): Uint8Array {
 
 /** Signs and serialises an entry; the result is exactly what the log's leaf hashes. */
 export function encodeEntry(fields: EntryFields, signer: Signer): Uint8Array {
+  const prepared = prepareEntry(fields);
+  return prepared.finish(signer.sign(prepared.signingBytes));
+}
+
+/**
+ * The two halves of encodeEntry, for signing many entries elsewhere at once:
+ * the bytes to sign, and the function that makes the entry from the signature.
+ */
+export function prepareEntry(fields: EntryFields): { signingBytes: Uint8Array; finish(signature: Uint8Array): Uint8Array } {
   try {
     checkFields(fields);
   } catch (e) {
@@ -70,16 +79,25 @@ export function encodeEntry(fields: EntryFields, signer: Signer): Uint8Array {
     throw new HotlineError('bad_request', (e as Error).message);
   }
   const unsigned = unsignedText(fields);
-  const sig = toBase64(signer.sign(concatBytes(SIGNING_CONTEXT, utf8Encode(unsigned))));
-  // JCS orders members by key, so "sig" sits just before the top-level "time",
-  // which is the last `,"time":` in the text (a nested one can only come earlier).
-  // Splicing it in saves canonicalising the whole entry a second time.
-  const at = unsigned.lastIndexOf(',"time":');
-  const bytes = utf8Encode(`${unsigned.slice(0, at)},"sig":"${sig}"${unsigned.slice(at)}`);
-  if (bytes.length > MAX_ENTRY_BYTES) {
-    throw new HotlineError('too_large', `entry is ${bytes.length} bytes; the limit is ${MAX_ENTRY_BYTES}`);
-  }
-  return bytes;
+  const unsignedBytes = utf8Encode(unsigned);
+  // The signature adds `,"sig":"` + 88 base64 characters + `"`: refuse an entry that would not fit before anyone signs it.
+  const length = unsignedBytes.length + 97;
+  if (length > MAX_ENTRY_BYTES) throw new HotlineError('too_large', `entry is ${length} bytes; the limit is ${MAX_ENTRY_BYTES}`);
+  return {
+    signingBytes: concatBytes(SIGNING_CONTEXT, unsignedBytes),
+    finish(signature) {
+      const sig = toBase64(signature);
+      // JCS orders members by key, so "sig" sits just before the top-level "time",
+      // which is the last `,"time":` in the text (a nested one can only come earlier).
+      // Splicing it in saves canonicalising the whole entry a second time.
+      const at = unsigned.lastIndexOf(',"time":');
+      const bytes = utf8Encode(`${unsigned.slice(0, at)},"sig":"${sig}"${unsigned.slice(at)}`);
+      if (bytes.length > MAX_ENTRY_BYTES) {
+        throw new HotlineError('too_large', `entry is ${bytes.length} bytes; the limit is ${MAX_ENTRY_BYTES}`);
+      }
+      return bytes;
+    },
+  };
 }
 
 /** Parses entry bytes, insisting on the canonical form (so one entry has one encoding). */

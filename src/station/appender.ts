@@ -1,5 +1,5 @@
 import type { Crypto, Signer } from '../core/crypto.ts';
-import { decodeEntry, encodeEntry, type EntryFields, type JsonObject } from '../core/entry.ts';
+import { decodeEntry, prepareEntry, type EntryFields, type JsonObject } from '../core/entry.ts';
 import { logOrigin } from '../core/line.ts';
 import { leafHash } from '../core/merkle/hash.ts';
 import { appendLeaf, frontierNodeIds, frontierRoot, type Frontier } from '../core/merkle/frontier.ts';
@@ -116,32 +116,44 @@ export class Appender {
     this.queue = [];
     const { crypto: c, signer, party, clock, store } = this.deps;
     const before = new Map<string, Head | undefined>();
-    const accepted: Array<{ pending: Pending; appended: Appended }> = [];
-    const entries: AppendedEntry[] = [];
+    const prepared: Array<{ pending: Pending; fields: EntryFields; prep: ReturnType<typeof prepareEntry> }> = [];
+    // First pass: positions and times, and the bytes to sign.
+    const next = new Map<string, { size: number; time: number }>();
     for (const pending of batch) {
       const { line, kind, body } = pending.request;
       const seen = pending.request.seen ?? this.deps.seen?.(line) ?? {};
       // A log with no entries yet (e.g. its opening checkpoint was lost to a crash) simply starts here.
       const head = this.heads.get(line) ?? { size: 0, frontier: [], time: 0 };
       if (!before.has(line)) before.set(line, this.heads.has(line) ? { ...head } : undefined);
+      const at = next.get(line) ?? { size: head.size, time: head.time };
       try {
-        const time = Math.max(clock(), head.time);
-        const fields: EntryFields = { v: 1, line, party, seq: head.size, time, kind, body, seen };
-        const bytes = encodeEntry(fields, signer);
-        const hash = leafHash(c, bytes);
-        const grown = appendLeaf(c, head.frontier, head.size, hash);
-        entries.push({ line, party, seq: head.size, bytes, nodes: grown.nodes });
-        accepted.push({ pending, appended: { line, party, seq: head.size, time, leafHash: hash, bytes } });
-        this.heads.set(line, { size: head.size + 1, frontier: grown.frontier, time });
+        const time = Math.max(clock(), at.time);
+        const fields: EntryFields = { v: 1, line, party, seq: at.size, time, kind, body, seen };
+        prepared.push({ pending, fields, prep: prepareEntry(fields) });
+        next.set(line, { size: at.size + 1, time });
       } catch (e) {
         pending.reject(e);
       }
     }
-    const checkpoints = [...before.keys()].map((line) => {
-      const head = this.heads.get(line)!;
-      return this.checkpoint(line, head.size, head.frontier);
-    });
+    const accepted: Array<{ pending: Pending; appended: Appended }> = [];
+    const entries: AppendedEntry[] = [];
     try {
+      const signatures = prepared.map((p) => signer.sign(p.prep.signingBytes));
+      // Second pass: the entries, in order, and the tree they grow.
+      prepared.forEach(({ pending, fields, prep }, i) => {
+        const { line, seq, time } = fields;
+        const head = this.heads.get(line) ?? { size: 0, frontier: [], time: 0 };
+        const bytes = prep.finish(signatures[i]);
+        const hash = leafHash(c, bytes);
+        const grown = appendLeaf(c, head.frontier, seq, hash);
+        entries.push({ line, party, seq, bytes, nodes: grown.nodes });
+        accepted.push({ pending, appended: { line, party, seq, time, leafHash: hash, bytes } });
+        this.heads.set(line, { size: seq + 1, frontier: grown.frontier, time });
+      });
+      const checkpoints = [...new Set(entries.map((e) => e.line))].map((line) => {
+        const head = this.heads.get(line)!;
+        return this.checkpoint(line, head.size, head.frontier);
+      });
       if (entries.length > 0) await store.commit({ entries, checkpoints });
       for (const a of accepted) a.pending.resolve(a.appended);
       if (accepted.length > 0) {
@@ -153,7 +165,7 @@ export class Appender {
         if (head) this.heads.set(line, head);
         else this.heads.delete(line);
       }
-      for (const a of accepted) a.pending.reject(e);
+      for (const p of prepared) p.pending.reject(e);
     } finally {
       this.flushing = false;
       if (this.queue.length > 0) this.schedule();
