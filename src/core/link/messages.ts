@@ -27,6 +27,8 @@ export const LineOffer = Type.Object({
 export const Have = Type.Object({
   t: Type.Literal('have'),
   logs: Type.Array(Type.Object({ line: LineId, party: Name, size: Count }), { maxItems: 100000 }),
+  /** The sender could not use what it was sent (a gap, an unknown line): send again from `size`. */
+  resend: Type.Optional(Type.Boolean()),
 });
 
 export const Push = Type.Object({

@@ -164,7 +164,7 @@ export class Replicator {
       }
     }
     // Say what we hold of the new lines (nothing yet), so the peer starts sending.
-    if (joined.length) session.send({ t: 'have', logs: this.haveFor(joined) });
+    if (joined.length) session.send({ t: 'have', logs: this.haveFor(joined), resend: true });
   }
 
   async onHave(session: PeerSession, have: Have): Promise<void> {
@@ -175,7 +175,7 @@ export class Replicator {
       const key = keyOf(log);
       const first = !session.sent.has(key);
       session.peerHas.set(key, log.size);
-      if ((session.sent.get(key) ?? 0) < log.size || first) session.sent.set(key, log.size);
+      if ((session.sent.get(key) ?? 0) < log.size || first || have.resend) session.sent.set(key, log.size);
       if (this.size(log) > log.size) void this.pump(session, { line: log.line, party: log.party });
       else if (first && log.party === this.deps.me) {
         // Nothing to send, but show our latest checkpoint: if the peer holds a
@@ -266,12 +266,13 @@ export class Replicator {
     const { store, crypto: c, me, logger } = this.deps;
     const line = await store.line(log.line);
     const author = line && partyOf(line, log.party);
+    // Not a line we hold (yet): when it is offered to us, our `have` for it asks the peer to start over.
     if (!line || !author || !partyOf(line, session.peer) || log.party === me) return;
     const key = parseVerifierKey(c, author.key);
     let size = this.size(log);
     if (push.start > size) {
-      // A gap (e.g. after we restarted): tell the peer where we really are.
-      session.send({ t: 'have', logs: [{ ...log, size }] });
+      // A gap: tell the peer where we really are, and to send again from there.
+      session.send({ t: 'have', logs: [{ ...log, size }], resend: true });
       return;
     }
     let frontier = await this.frontier(log, size);
