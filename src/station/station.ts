@@ -9,6 +9,7 @@ import { readConfig, type StationConfig } from './config.ts';
 import { loadIdentity, type Identity } from './identity.ts';
 import { checkIntegrity } from './integrity-check.ts';
 import { LogReader } from './log-reader.ts';
+import { Transcripts } from './transcript.ts';
 import { Replicator } from './link/replicator.ts';
 import type { Links } from './link/links.ts';
 import { StationMetrics } from './metrics.ts';
@@ -39,6 +40,7 @@ export class Station {
   readonly events = new EventEmitter();
   readonly reader: LogReader;
   readonly metrics = new StationMetrics();
+  readonly transcripts: Transcripts;
   readonly logger?: Logger;
   /** Ids of discreet lines, so counters and logs can leave them out without a database read. */
   readonly discreetLines = new Set<string>();
@@ -66,6 +68,7 @@ export class Station {
       seen: (line) => this.replicator.seen(line),
     });
     this.reader = new LogReader(this.store, this.crypto);
+    this.transcripts = new Transcripts(this.store);
     this.appender.listeners.push((appended) => {
       const visible = appended.filter((a) => !this.discreetLines.has(a.line)).length;
       if (visible > 0) this.metrics.commitEntries.observe(visible);

@@ -5,10 +5,19 @@ import { cli, freePort, makeStationDir, startStation, type StationDir, type Stat
 import { TcpProxy, type CutMode } from './tcp-proxy.ts';
 
 // The fault scenario shared by test/fault.test.ts and scripts/soak.ts: three
-// real stations linked through cuttable TCP proxies, one three-party line,
-// steady traffic from every station, and a chaos loop that SIGKILLs stations
-// and cuts links. Afterwards every station must hold the same record: nothing
-// lost, nothing duplicated, everything verifiable and receipted.
+// real stations linked through cuttable TCP proxies (one per ordered pair, so
+// A's pin for B points at the A→B proxy), one three-party line, steady
+// traffic from every station, and two chaos loops running side by side: one
+// SIGKILLs a random station and restarts it (same directory, same ports), the
+// other cuts a random link, or isolates a station, and restores it. Every
+// append is tracked: acknowledged (201 and its seq), unknown (no answer: the
+// station may have committed it just before dying) or rejected. When the
+// chaos stops and every station has caught up, the stations must hold one
+// record: (i) the same transcript everywhere; (ii) every author's log held
+// exactly by every peer; (iii) every acknowledged append once, at its seq,
+// everywhere; (iv) each log = acknowledged + the unknown ones that turn out
+// committed, no text twice; (v) `hotline verify` passing against every
+// station; (vi) every entry receipted by both other parties everywhere.
 
 export const LINE = 'fault';
 
@@ -110,6 +119,8 @@ interface Node {
   stopping: boolean;
   /** Output of earlier incarnations (tails), for post-mortems. */
   history: string[];
+  /** Every error-level line the station logged, in all its incarnations (capped). */
+  errors: string[];
 }
 
 interface Attempt {
@@ -245,6 +256,14 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
         const proc = await startStation(node.dir.dir, `127.0.0.1:${node.apiPort}`, 30_000, `127.0.0.1:${node.peerPort}`);
         res.processes.add(proc);
         node.proc = proc;
+        let partial = '';
+        const scan = (chunk: Buffer) => {
+          const lines = (partial + chunk.toString()).split('\n');
+          partial = lines.pop()!;
+          for (const l of lines) if (/"level":(50|60)/.test(l) && node.errors.length < 500) node.errors.push(l);
+        };
+        proc.proc.stdout!.on('data', scan);
+        proc.proc.stderr!.on('data', scan);
         node.stopping = false;
         proc.proc.once('exit', (code, signal) => {
           res.processes.delete(proc);
@@ -296,7 +315,7 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
       writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');
       const apiPort = await stationPort();
       const peerPort = await stationPort();
-      nodes.push({ name, dir, apiPort, peerPort, url: `http://127.0.0.1:${apiPort}`, stopping: false, history: [] });
+      nodes.push({ name, dir, apiPort, peerPort, url: `http://127.0.0.1:${apiPort}`, stopping: false, history: [], errors: [] });
       if (res.keepDirs) log(`${name}: ${dir.dir}`);
     }
     for (const a of nodes) {
@@ -453,8 +472,16 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
       else if (a.outcome === 'rejected') summary.appends.rejected++;
     }
     log(`chaos over after ${summary.chaosMs} ms: ${summary.kills} kills, ${summary.cuts.total} cuts; ${summary.appends.acknowledged} appends acknowledged, ${summary.appends.unknown} unknown (${summary.appends.unknownRefused} of them refused outright), ${summary.appends.rejected} rejected`);
-    const rejectedSamples = [...attempts.values()].filter((a) => a.outcome === 'rejected').slice(0, 3);
-    for (const a of rejectedSamples) log(`rejected append ${a.text}: ${a.status} ${a.error}`);
+    // A valid append may go unanswered when its station dies, but it must never be refused.
+    const rejected = [...attempts.values()].filter((a) => a.outcome === 'rejected');
+    if (rejected.length) {
+      const byStation = new Map<string, number>();
+      for (const a of rejected) byStation.set(`${a.station} ${a.status}`, (byStation.get(`${a.station} ${a.status}`) ?? 0) + 1);
+      fail(`${rejected.length} appends were refused (${[...byStation].map(([k, v]) => `${k}: ${v}`).join(', ')}), e.g. ${rejected[0].text}: ${rejected[0].status} ${rejected[0].error}`);
+    }
+    for (const n of nodes) {
+      if (n.errors.length) log(`${n.name} logged ${n.errors.length}${n.errors.length >= 500 ? '+' : ''} errors; the first:\n${n.errors.slice(0, 3).map((l) => l.slice(0, 3000)).join('\n')}`);
+    }
 
     // --- convergence -----------------------------------------------------
     // Polled with cheap requests only: a transcript request rebuilds the whole

@@ -89,13 +89,14 @@ export class TcpProxy {
     const pair: { client: Socket; upstream?: Socket } = { client };
     this.pairs.add(pair);
     client.on('error', () => undefined);
-    client.once('close', () => this.drop(pair));
+    // Through a blackhole not even a close gets across: the other end learns of it on restore.
+    client.once('close', (hadError) => this.mode !== 'blackhole' && this.drop(pair, hadError));
     if (this.mode === 'reset') return this.drop(pair);
     if (this.mode === 'blackhole') return; // accepted, paused, never answered
     const upstream = connect({ port: this.targetPort, host: this.targetHost });
     pair.upstream = upstream;
     upstream.on('error', () => undefined);
-    upstream.once('close', () => this.drop(pair));
+    upstream.once('close', (hadError) => this.mode !== 'blackhole' && this.drop(pair, hadError));
     upstream.once('connect', () => {
       if (this.mode || !this.pairs.has(pair)) return;
       client.pipe(upstream);
@@ -104,13 +105,20 @@ export class TcpProxy {
     });
   }
 
-  private drop(pair: { client: Socket; upstream?: Socket }): void {
+  /**
+   * Ends a connection on both sides: hard (an RST, what a broken circuit or a
+   * refused connection looks like) for cuts and errors, gracefully when one
+   * end simply closed (the pipe has already passed its FIN on).
+   */
+  private drop(pair: { client: Socket; upstream?: Socket }, hard = true): void {
     if (!this.pairs.delete(pair)) return;
     if (this.mode) this.resets++;
     for (const s of [pair.client, pair.upstream]) {
       if (!s || s.destroyed) continue;
-      // An RST rather than a FIN: what a broken circuit looks like.
-      if (typeof s.resetAndDestroy === 'function' && s.readyState !== 'opening') s.resetAndDestroy();
+      if (!hard) {
+        s.end();
+        setTimeout(() => s.destroy(), 1000).unref();
+      } else if (typeof s.resetAndDestroy === 'function' && s.readyState !== 'opening') s.resetAndDestroy();
       else s.destroy();
     }
   }

@@ -8,7 +8,6 @@ import { formatTlogProof } from '../../../core/note/tlog-proof.ts';
 import { sendMessage } from '../../commands/message-sender.ts';
 import { lineFor } from '../../line-access.ts';
 import { presentEntry } from '../../presenters/entry.ts';
-import { readTranscript } from '../../transcript.ts';
 import { memberOf } from '../app.ts';
 import { EntryParams, EntryView, LineParams, LogParams } from '../schemas.ts';
 
@@ -45,14 +44,13 @@ export async function entryRoutes(app: FastifyInstance) {
     },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
-    const view = await readTranscript(station.store, line, (party) => station.replicator.size({ line: line.id, party }));
     const { start, limit } = req.query;
-    const page = view.items.slice(start, start + limit);
+    const view = await station.transcripts.read(line, (party) => station.replicator.size({ line: line.id, party }), start, limit);
     return {
-      items: page.map((i) => ({ ...presentEntry(station.crypto, i.bytes), deliveredTo: i.deliveredTo })),
-      total: view.items.length,
+      items: view.items.map((i) => ({ ...presentEntry(station.crypto, i.bytes), deliveredTo: i.deliveredTo })),
+      total: view.total,
       pending: view.pending,
-      next: start + limit < view.items.length ? start + limit : null,
+      next: start + limit < view.total ? start + limit : null,
     };
   });
 
