@@ -123,13 +123,30 @@ function coalesce(inbox: LinkMessage[]): LinkMessage {
     return merged;
   }
   if (first.t === 'cosign') {
+    // A cosignature on size N is a cumulative receipt: the largest one waiting
+    // for the same log and cosigner supersedes the rest, wherever they sit.
     let latest = first;
-    // A cosignature on size N is a cumulative receipt: a later one for the same log and cosigner supersedes it.
-    while (inbox[0]?.t === 'cosign' && inbox[0].line === latest.line && inbox[0].party === latest.party && inbox[0].cosigner === latest.cosigner) {
-      const next = inbox.shift() as typeof first;
-      if (next.size >= latest.size) latest = next;
+    for (let i = 0; i < inbox.length; i++) {
+      const m = inbox[i];
+      if (m.t === 'cosign' && m.line === first.line && m.party === first.party && m.cosigner === first.cosigner) {
+        if (m.size >= latest.size) latest = m;
+        inbox.splice(i--, 1);
+      }
     }
     return latest;
+  }
+  if (first.t === 'have' && !first.resend && first.logs.length === 1) {
+    // Plain acknowledgements of one log: only the largest matters.
+    const log = first.logs[0];
+    let size = log.size;
+    for (let i = 0; i < inbox.length; i++) {
+      const m = inbox[i];
+      if (m.t === 'have' && !m.resend && m.logs.length === 1 && m.logs[0].line === log.line && m.logs[0].party === log.party) {
+        size = Math.max(size, m.logs[0].size);
+        inbox.splice(i--, 1);
+      }
+    }
+    return { t: 'have', logs: [{ ...log, size }] };
   }
   return first;
 }

@@ -247,10 +247,11 @@ export class Replicator {
         const end = Math.min(held, from + CHUNK);
         const entries = await this.deps.store.entries(log, from, end);
         if (entries.length !== end - from) break;
-        const cp = await this.deps.store.latestCheckpoint(log);
+        // The author's checkpoint nearest the end of this chunk, so a long catch-up is receipted as it goes.
+        const cp = await this.deps.store.checkpointAtMost(log, end);
         session.send({
           t: 'push', line: log.line, party: log.party, start: from, entries: entries.map(toBase64),
-          ...(cp && cp.size <= end && cp.size > from ? { checkpoint: cp.note } : {}),
+          ...(cp && cp.size > from ? { checkpoint: cp.note } : {}),
         });
         session.sent.set(key, end);
         if (session.buffered > 8 * 1024 * 1024) await new Promise((r) => setTimeout(r, 10));

@@ -77,6 +77,8 @@ export function runStoreSuite(name: string, open: () => Promise<{ store: Store; 
     assert.deepEqual(await store.nodeRange(log, 0, 0, 2), [hash(10), hash(11)]);
     assert.equal((await store.latestCheckpoint(log))?.size, 2);
     assert.equal((await store.checkpoint(log, 0))?.note, 'cp0');
+    assert.equal((await store.checkpointAtMost(log, 1))?.note, 'cp0');
+    assert.equal((await store.checkpointAtMost(log, 9))?.note, 'cp2');
     assert.deepEqual(await store.logs(), [{ ...log, size: 2 }]);
     if (reopen) {
       await store.close();

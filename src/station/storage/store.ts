@@ -123,6 +123,8 @@ export interface Store {
   nodeRange(log: LogId, level: number, start: number, end: number): Promise<Uint8Array[]>;
   latestCheckpoint(log: LogId): Promise<CheckpointRecord | null>;
   checkpoint(log: LogId, size: number): Promise<CheckpointRecord | null>;
+  /** The largest stored checkpoint of size at most `size` (a long catch-up is receipted as it goes). */
+  checkpointAtMost(log: LogId, size: number): Promise<CheckpointRecord | null>;
 
   setPeer(peer: PeerRecord): Promise<void>;
   removePeer(name: string): Promise<void>;

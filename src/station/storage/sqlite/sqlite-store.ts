@@ -54,6 +54,7 @@ export class SqliteStore implements Store {
       nodeRange: p('SELECT hash FROM node WHERE log_id = ? AND level = ? AND idx >= ? AND idx < ? ORDER BY idx'),
       latestCheckpoint: p('SELECT size, note FROM checkpoint WHERE log_id = ? ORDER BY size DESC LIMIT 1'),
       checkpoint: p('SELECT size, note FROM checkpoint WHERE log_id = ? AND size = ?'),
+      checkpointAtMost: p('SELECT size, note FROM checkpoint WHERE log_id = ? AND size <= ? ORDER BY size DESC LIMIT 1'),
       setPeer: p('INSERT INTO peer (name, key, urls) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET key = excluded.key, urls = excluded.urls'),
       removePeer: p('DELETE FROM peer WHERE name = ?'),
       peers: p('SELECT * FROM peer ORDER BY name'),
@@ -215,6 +216,13 @@ export class SqliteStore implements Store {
     const id = this.logId(log);
     if (id === undefined) return null;
     const r = this.s.checkpoint.get(id, size) as Row | undefined;
+    return r ? { ...log, size: r.size, note: r.note } : null;
+  }
+
+  async checkpointAtMost(log: LogId, size: number): Promise<CheckpointRecord | null> {
+    const id = this.logId(log);
+    if (id === undefined) return null;
+    const r = this.s.checkpointAtMost.get(id, size) as Row | undefined;
     return r ? { ...log, size: r.size, note: r.note } : null;
   }
 
