@@ -22,6 +22,15 @@ interface Metric { name: string; value: number; unit: string; floor?: { name: st
 const metrics: Metric[] = [];
 const log = (s: string) => console.log(s);
 
+// Measured first: in this process, after the raw loopback floor below has run,
+// the silent-cut proxy stops being noticed (not understood yet; the same
+// measurement alone, and the failover test in npm test, behave as expected).
+log('failover: silent cut of the circuit in use...');
+const heartbeatMs = 1000;
+const f = await failover(heartbeatMs).catch((e: Error) => ({ downMs: NaN, failoverMs: NaN, heartbeatMs, switched: false, error: e.message }));
+if ('error' in f) log(`  failover bench failed: ${f.error}`);
+metrics.push({ name: 'link_cut_to_down', value: f.downMs, unit: 'ms', floor: { name: 'heartbeat_interval_ms', value: heartbeatMs, unit: 'ms' }, ratio: f.downMs / heartbeatMs, target: '<= 3 heartbeat intervals (+ one check tick)', pass: f.downMs <= 3.25 * heartbeatMs });
+metrics.push({ name: 'link_cut_to_failover_up', value: f.failoverMs, unit: 'ms', floor: { name: 'heartbeat_interval_ms', value: heartbeatMs, unit: 'ms' }, ratio: f.failoverMs / heartbeatMs, ...(f.switched ? {} : { target: 'switched endpoint', pass: false }) });
 log('floors: measuring the machine...');
 const rtt = await loopbackRoundTrip(quick ? 1000 : 5000);
 const fsyncs = fsyncRate(quick ? 500 : 2000);
@@ -38,11 +47,6 @@ const floors: Record<string, number> = {
 
 log('link: delivery latency, catch-up, failover...');
 const wss = await wssRoundTrip(quick ? 500 : 2000);
-const heartbeatMs = 1000;
-const f = await failover(heartbeatMs).catch((e: Error) => ({ downMs: NaN, failoverMs: NaN, heartbeatMs, switched: false, error: e.message }));
-if ('error' in f) log(`  failover bench failed: ${f.error}`);
-metrics.push({ name: 'link_cut_to_down', value: f.downMs, unit: 'ms', floor: { name: 'heartbeat_interval_ms', value: heartbeatMs, unit: 'ms' }, ratio: f.downMs / heartbeatMs, target: '<= 3 heartbeat intervals (+ one check tick)', pass: f.downMs <= 3.25 * heartbeatMs });
-metrics.push({ name: 'link_cut_to_failover_up', value: f.failoverMs, unit: 'ms', floor: { name: 'heartbeat_interval_ms', value: heartbeatMs, unit: 'ms' }, ratio: f.failoverMs / heartbeatMs, ...(f.switched ? {} : { target: 'switched endpoint', pass: false }) });
 
 
 const commitMs = 1000 / sqliteCommits;

@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import { HotlineError } from '../core/errors.ts';
+import { readJsonConfig } from './json-config.ts';
 
 export const StationConfig = Type.Object(
   {
@@ -27,20 +27,7 @@ export type StationConfig = Static<typeof StationConfig>;
 export const CONFIG_FILE = 'hotline.json';
 
 export function readConfig(dir: string): StationConfig {
-  const path = join(dir, CONFIG_FILE);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new HotlineError('not_found', missing ? `no station in ${resolve(dir)} (run 'hotline init' first)` : `${path} is not valid JSON`);
-  }
-  const config = Value.Default(StationConfig, raw);
-  if (!Value.Check(StationConfig, config)) {
-    const first = [...Value.Errors(StationConfig, config)][0];
-    throw new HotlineError('bad_request', `${path}: ${first.path || '/'} ${first.message}`);
-  }
-  return config;
+  return readJsonConfig(StationConfig, join(dir, CONFIG_FILE), "run 'hotline init' first");
 }
 
 export function writeConfig(dir: string, config: StationConfig): void {

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../station/storage/sqlite/open-database.ts';
 import { witnessSchema } from './schema.ts';
 import type { Evidence, KnownLog, WitnessedState, WitnessStore } from './store.ts';
 
@@ -14,13 +15,8 @@ export class SqliteWitnessStore implements WitnessStore {
   private readonly s: Record<string, Database.Statement>;
 
   constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    // `hotline witness log add` may write while the service runs.
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(witnessSchema);
+    // `hotline witness log add` may write while the service runs: openDatabase sets a busy timeout.
+    this.db = openDatabase(path, witnessSchema);
     const p = (sql: string) => this.db.prepare(sql);
     this.s = {
       log: p('SELECT * FROM log WHERE origin = ?'),

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from './open-database.ts';
 import type { Line } from '../../../core/line.ts';
 import { nodeKey, type NodeId } from '../../../core/merkle/node.ts';
 import type { Role } from '../../../core/role.ts';
@@ -20,12 +21,7 @@ export class SqliteStore implements Store {
   private readonly s: Record<string, Database.Statement>;
 
   constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(schema);
+    this.db = openDatabase(path, schema);
     const p = (sql: string) => this.db.prepare(sql);
     this.s = {
       addMember: p('INSERT INTO member (name, role, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?)'),
