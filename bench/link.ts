@@ -50,8 +50,9 @@ async function pair(options: { heartbeatMs?: number; viaProxies?: number } = {})
   const proxies = await Promise.all([...Array(options.viaProxies ?? 0)].map(() => silentProxy(bPort)));
   const serving: Serving = await serve(a.dir, { listen: '127.0.0.1:0', peerListen: '127.0.0.1:0', logLevel: 'error' });
   const urls = proxies.length ? proxies.map((p) => `wss://127.0.0.1:${p.port}/link`) : [bProc.linkUrl];
-  await api(serving.url, a.tokens.root, 'POST', '/v1/peers', { name: 'Bravo', key: b.identity.vkey, urls });
+  // B pins A first, so A's first dial is accepted and the link starts on A's first endpoint.
   await api(bProc.url, b.tokens.root, 'POST', '/v1/peers', { name: 'Alpha', key: a.identity.vkey, urls: [] });
+  await api(serving.url, a.tokens.root, 'POST', '/v1/peers', { name: 'Bravo', key: b.identity.vkey, urls });
   await eventually(async () => (await serving.links.views()).some((l) => l.status === 'up'), 'link up', 20_000);
   return {
     a, b, bProc, serving, proxies,
