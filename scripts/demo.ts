@@ -112,7 +112,7 @@ console.log('\nHotline demo: four stations, linked, with a scenario loaded.\n');
 for (const p of parties) {
   const s = serving.get(p.name)!;
   console.log(`  ${p.name} — ${p.who}
-    console/API  ${s.url}
+    API          ${s.url}
     peer link    ${s.linkUrl}
     key          ${s.station.identity.vkey}
     fingerprint  ${fingerprint(s.station.identity.vkey)}
