@@ -1,5 +1,5 @@
 import type { Crypto } from './crypto.ts';
-import { fromBase64 } from './encoding.ts';
+import { bytesEqual, fromBase64 } from './encoding.ts';
 import { HotlineError } from './errors.ts';
 import type { Line } from './line.ts';
 import { IntegrityError, LogVerifier, openCheckpoint } from './log-verifier.ts';
@@ -59,7 +59,7 @@ export function verifyBundle(c: Crypto, bundle: Bundle, options: { pinned?: Veri
     });
     const checkpoint = verifier.finish(log.checkpoint);
     // With every entry at hand, consistency is simply: the tree we grew had the old root at the old size.
-    if (old && (!rootAtOld || !sameRoot(rootAtOld, old.root))) {
+    if (old && (!rootAtOld || !bytesEqual(rootAtOld, old.root))) {
       throw new IntegrityError(`${log.party}'s log is not consistent with the checkpoint seen earlier at size ${old.size}: two histories`);
     }
     verdicts.push({ party: log.party, size: checkpoint.size, checkpoint });
@@ -67,15 +67,11 @@ export function verifyBundle(c: Crypto, bundle: Bundle, options: { pinned?: Veri
   return verdicts;
 }
 
-function sameRoot(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
 function pinnedKey(c: Crypto, text: string, pinned?: VerifierKey[]): VerifierKey {
   const key = parseVerifierKey(c, text);
   if (!pinned) return key;
   const pin = pinned.find((p) => p.name === key.name);
   if (!pin) return key;
-  if (!sameRoot(pin.publicKey, key.publicKey)) throw new IntegrityError(`the bundle's key for ${key.name} is not the pinned key`);
+  if (!bytesEqual(pin.publicKey, key.publicKey)) throw new IntegrityError(`the bundle's key for ${key.name} is not the pinned key`);
   return key;
 }

@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
-import { HotlineError, errorTable, type ErrorCode } from '../../core/errors.ts';
+import { HotlineError, type ErrorCode } from '../../core/errors.ts';
 import type { Member } from '../../core/policy.ts';
 import type { Station } from '../station.ts';
 import { ErrorReply } from './schemas.ts';
@@ -102,4 +102,3 @@ export async function buildApp(station: Station): Promise<FastifyInstance> {
   return app as unknown as FastifyInstance;
 }
 
-export { errorTable };

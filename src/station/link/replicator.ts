@@ -328,7 +328,7 @@ export class Replicator {
           const earlier = await store.latestCheckpoint(log);
           const proof = earlier && earlier.size >= cp.size ? consistencyProof(c, cp.size, earlier.size, await this.nodeLookup(log, consistencyProofNodeIds(cp.size, earlier.size))).map(toBase64) : [];
           if (accepted.length) await store.commit({ entries: accepted, checkpoints: [] });
-          this.afterStore(log, size, frontier, decoded);
+          this.afterStore(log, size, frontier);
           await this.evidence(log, `${log.party} signed a checkpoint of size ${cp.size} that is not consistent with its own entries`, {
             checkpoint: push.checkpoint, earlierCheckpoint: earlier?.note ?? null, consistencyProof: proof,
           });
@@ -352,7 +352,7 @@ export class Replicator {
       cosign = { t: 'cosign', line: log.line, party: log.party, size: cosignSize, cosigner: me, signature };
     }
     if (accepted.length || checkpoints.length) await store.commit({ entries: accepted, checkpoints, cosignatures });
-    this.afterStore(log, size, frontier, decoded);
+    this.afterStore(log, size, frontier);
     if (checkpoints.length) this.checkpointSizes.set(keyOf(log), cosignSize);
     // Acknowledge (the peer's flow control) only now that it is on disk.
     session.send({ t: 'have', logs: [{ ...log, size }] });
@@ -363,7 +363,7 @@ export class Replicator {
     }
   }
 
-  private afterStore(log: LogId, size: number, frontier: Frontier, _decoded: Entry[]) {
+  private afterStore(log: LogId, size: number, frontier: Frontier) {
     this.setSize(log, size);
     this.frontiers.set(keyOf(log), frontier);
     const waiting = this.waitingCosignatures.get(keyOf(log));
