@@ -17,7 +17,7 @@ const allowed: Record<string, string[]> = {
   cli: ['core', 'node', 'station', 'witness', 'cli'],
 };
 // Pure libraries the core may use: no I/O, no clock, no randomness of their own.
-const corePackages = ['canonicalize', '@sinclair/typebox'];
+const corePackages = ['canonicalize', '@sinclair/typebox', '@turf/boolean-intersects', '@turf/circle', '@turf/helpers', '@turf/distance', 'luxon'];
 
 function files(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
