@@ -23,7 +23,7 @@ function files(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) files(path, out);
-    else if (name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.suite.ts')) out.push(path);
+    else if (name.endsWith('.ts') && !/\.(test|suite|test-support)\.ts$/.test(name)) out.push(path);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Role } from './role.ts';
 
+
 /** Who is asking, as far as the core cares. */
 export interface Member {
   id: number;
@@ -32,6 +33,34 @@ export function canReadEntries(member: Member, line: LineAccess): boolean {
 
 export function canWriteMessages(member: Member, line: LineAccess): boolean {
   return line.isMember && (member.role === 'principal' || member.role === 'duty_officer');
+}
+
+/** What can be done on a line; each API route and live event names one. */
+export const lineActions = ['see', 'read', 'write', 'acknowledge', 'translate', 'call', 'readout', 'notice', 'configure'] as const;
+export type LineAction = (typeof lineActions)[number];
+
+const speakers: Role[] = ['principal', 'duty_officer'];
+
+/**
+ * The whole policy for one line in one place. Speaking for the party
+ * (messages, acknowledgements, calls, readouts, notices) is for principals
+ * and duty officers named on the line; translators also translate; an admin
+ * configures lines they can see (deadlines, templates, roster) but does not
+ * speak on them.
+ */
+export function canOnLine(member: Member, line: LineAccess, action: LineAction): boolean {
+  switch (action) {
+    case 'see':
+      return canSeeLine(member, line);
+    case 'read':
+      return canReadEntries(member, line);
+    case 'translate':
+      return line.isMember && (speakers.includes(member.role) || member.role === 'translator');
+    case 'configure':
+      return canSeeLine(member, line) && member.role === 'admin';
+    default:
+      return line.isMember && speakers.includes(member.role);
+  }
 }
 
 export function canManageLines(member: Member): boolean {

@@ -1,5 +1,6 @@
 import type { Crypto, Signer } from '../core/crypto.ts';
-import { decodeEntry, prepareEntry, type EntryFields, type JsonObject } from '../core/entry.ts';
+import { decodeEntry, prepareEntry, type Entry, type EntryFields, type JsonObject } from '../core/entry.ts';
+import { toBase64 } from '../core/encoding.ts';
 import { logOrigin } from '../core/line.ts';
 import { leafHash } from '../core/merkle/hash.ts';
 import { appendLeaf, frontierNodeIds, frontierRoot, type Frontier } from '../core/merkle/frontier.ts';
@@ -22,6 +23,8 @@ export interface Appended {
   time: number;
   leafHash: Uint8Array;
   bytes: Uint8Array;
+  /** The entry as written, so listeners need not decode the bytes again. */
+  entry: Entry;
 }
 
 interface Head {
@@ -147,7 +150,7 @@ export class Appender {
         const hash = leafHash(c, bytes);
         const grown = appendLeaf(c, head.frontier, seq, hash);
         entries.push({ line, party, seq, bytes, nodes: grown.nodes });
-        accepted.push({ pending, appended: { line, party, seq, time, leafHash: hash, bytes } });
+        accepted.push({ pending, appended: { line, party, seq, time, leafHash: hash, bytes, entry: { ...fields, sig: toBase64(signatures[i]) } } });
         this.heads.set(line, { size: seq + 1, frontier: grown.frontier, time });
       });
       const checkpoints = [...new Set(entries.map((e) => e.line))].map((line) => {

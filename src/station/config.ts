@@ -11,6 +11,7 @@ export const StationConfig = Type.Object(
     peerListen: Type.String({ default: '127.0.0.1:7701', description: 'host:port where peer stations connect (TLS WebSocket)' }),
     heartbeatMs: Type.Integer({ default: 1000, minimum: 20, description: 'link heartbeat interval; silent for 3 intervals is down' }),
     lineTestMinutes: Type.Number({ default: 60, minimum: 0, description: 'how often a signed line-test entry is written on each line (0: never)' }),
+    schedulerMs: Type.Integer({ default: 1000, minimum: 20, maximum: 60000, description: 'longest wait between looks for due work (deadlines, ring timeouts, check calls); due moments are also woken for exactly' }),
     database: Type.String({ default: 'station.db' }),
     keyFile: Type.String({ default: 'station.key' }),
     witnesses: Type.Array(

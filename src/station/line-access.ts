@@ -1,10 +1,24 @@
 import { lineNotFound, HotlineError } from '../core/errors.ts';
-import { canReadEntries, canSeeLine, canWriteMessages, type Member } from '../core/policy.ts';
+import { canOnLine, canSeeLine, type LineAction, type Member } from '../core/policy.ts';
 import type { LineRecord, Store } from './storage/store.ts';
 
-export type LineNeed = 'see' | 'read' | 'write';
+export type LineNeed = LineAction;
 
-const allowed = { see: canSeeLine, read: canReadEntries, write: canWriteMessages };
+const refusals: Record<LineAction, string> = {
+  see: 'you may not see this line',
+  read: 'you are not named on this line',
+  write: 'only principals and duty officers named on this line may write to it',
+  acknowledge: 'only principals and duty officers named on this line may acknowledge',
+  translate: 'only translators, principals and duty officers named on this line may translate',
+  call: 'only principals and duty officers named on this line may place or answer calls',
+  readout: 'only principals and duty officers named on this line may write readouts',
+  notice: 'only principals and duty officers named on this line may file notices',
+  configure: 'only an admin may configure a line',
+};
+
+export function lineAccess(line: LineRecord, member: Member) {
+  return { discreet: line.discreet, isMember: line.memberIds.includes(member.id), unassigned: line.memberIds.length === 0 };
+}
 
 /**
  * The one gate to a line. A line the member may not see answers exactly like
@@ -13,10 +27,8 @@ const allowed = { see: canSeeLine, read: canReadEntries, write: canWriteMessages
 export async function lineFor(store: Store, member: Member, id: string, need: LineNeed): Promise<LineRecord> {
   const line = await store.line(id);
   if (!line) throw lineNotFound();
-  const access = { discreet: line.discreet, isMember: line.memberIds.includes(member.id), unassigned: line.memberIds.length === 0 };
+  const access = lineAccess(line, member);
   if (!canSeeLine(member, access)) throw lineNotFound();
-  if (!allowed[need](member, access)) {
-    throw new HotlineError('forbidden', need === 'write' ? 'only principals and duty officers named on this line may write to it' : 'you are not named on this line');
-  }
+  if (!canOnLine(member, access, need)) throw new HotlineError('forbidden', refusals[need]);
   return line;
 }

@@ -6,6 +6,7 @@ import { Links } from './link/links.ts';
 import { tlsIdentity } from './link/tls.ts';
 import { startLineTests } from './line-tester.ts';
 import { Witnessing } from './link/witnessing.ts';
+import { startScheduler } from './scheduler.ts';
 
 export interface Serving {
   url: string;
@@ -37,6 +38,7 @@ export async function serve(dir: string, options: { listen?: string; peerListen?
   });
   station.links = links;
   links.onStatus = (peer, status, previous) => station.events.emit('link', { peer, status, previous });
+  links.onSignal = (from, signal) => void station.signals.received(from, signal).catch((e) => logger.warn({ reason: (e as Error).message }, 'signal refused'));
   const peer = parseListen(options.peerListen ?? station.config.peerListen);
   let linkUrl: string;
   try {
@@ -47,6 +49,7 @@ export async function serve(dir: string, options: { listen?: string; peerListen?
     throw e;
   }
   const stopTests = startLineTests(station, station.config.lineTestMinutes * 60_000);
+  const scheduler = startScheduler(station, station.config.schedulerMs);
   const witnessing = new Witnessing({ store: station.store, reader: station.reader, crypto: station.crypto, logger, isDiscreet: (line) => station.discreetLines.has(line) }, station.config.witnesses);
   if (witnessing.count > 0) {
     station.appender.listeners.push((appended) => {
@@ -61,6 +64,7 @@ export async function serve(dir: string, options: { listen?: string; peerListen?
     links,
     async close() {
       stopTests();
+      scheduler.stop();
       await links.stop();
       await app.close();
       await station.close();

@@ -14,7 +14,12 @@ import { Replicator } from './link/replicator.ts';
 import type { Links } from './link/links.ts';
 import { StationMetrics } from './metrics.ts';
 import { SqliteStore } from './storage/sqlite/sqlite-store.ts';
-import type { Store } from './storage/store.ts';
+import type { LogId, Store } from './storage/store.ts';
+import type { Entry } from '../core/entry.ts';
+import { Feed } from './feed.ts';
+import { LineStates } from './line-states.ts';
+import { liveEvents } from './live-events.ts';
+import { CallSignals } from './call-signals.ts';
 
 export interface StationParts {
   config: StationConfig;
@@ -44,6 +49,12 @@ export class Station {
   readonly logger?: Logger;
   /** Ids of discreet lines, so counters and logs can leave them out without a database read. */
   readonly discreetLines = new Set<string>();
+  /** Live events for consoles, authorised per member by the event stream. */
+  readonly feed = new Feed();
+  /** Each line's folded state: messages, calls, notices, checks. */
+  readonly lineStates: LineStates;
+  /** WebRTC signalling between the two sides of a call. */
+  readonly signals = new CallSignals(this);
 
   constructor(parts: StationParts) {
     this.config = parts.config;
@@ -55,9 +66,15 @@ export class Station {
     this.replicator = new Replicator({
       store: this.store, crypto: this.crypto, signer: this.identity.signer, me: this.identity.name, myKey: this.identity.vkey, clock: this.clock, logger: this.logger,
       events: {
-        received: (log, entries) => this.events.emit('received', log, entries),
+        received: (log, entries) => {
+          this.folded(log.line, entries);
+          this.events.emit('received', log, entries);
+        },
         equivocation: (log, detail) => this.events.emit('alarm', { kind: 'equivocation', line: log.line, party: log.party, detail }),
-        cosigned: (log, cosigner, size) => this.events.emit('cosigned', log, cosigner, size),
+        cosigned: (log, cosigner, size) => {
+          this.events.emit('cosigned', log, cosigner, size);
+          this.feed.publish({ type: 'delivery', line: log.line, need: 'read', party: log.party, cosigner, size });
+        },
         joined: (line) => {
           if (line.discreet) this.discreetLines.add(line.id);
         },
@@ -67,6 +84,9 @@ export class Station {
       store: this.store, crypto: this.crypto, signer: this.identity.signer, party: this.identity.name, clock: this.clock,
       seen: (line) => this.replicator.seen(line),
     });
+    this.lineStates = new LineStates({ store: this.store, me: this.identity.name, held: (log: LogId) => this.replicator.size(log) });
+    this.events.on('alarm', (alarm: { line?: string; kind: string }) => this.feed.publish({ type: 'alarm', line: alarm.line, need: 'read', alarm }));
+    this.events.on('link', (change: Record<string, unknown>) => this.feed.publish({ type: 'link', ...change }));
     this.reader = new LogReader(this.store, this.crypto);
     this.transcripts = new Transcripts(this.store);
     this.appender.listeners.push((appended) => {
@@ -77,9 +97,22 @@ export class Station {
       for (const [line, size] of lines) {
         this.replicator.noteOwnAppend(line, size);
         void this.replicator.announce({ line, party: this.name });
+        this.folded(line, appended.filter((a) => a.line === line).map((a) => a.entry));
       }
       this.events.emit('appended', appended);
     });
+  }
+
+  /** Folds new entries into their line's state and tells consoles what changed. */
+  private folded(line: string, entries: Entry[]): void {
+    const state = this.lineStates.fold(line, entries);
+    this.events.emit('folded', line, entries);
+    if (!state || this.feed.size === 0) return;
+    void (async () => {
+      const receipts = new Map<string, Map<string, number>>();
+      for (const p of state.line.parties) receipts.set(p.name, await this.store.cosignedSizes({ line, party: p.name }));
+      for (const event of liveEvents(state, entries, (party) => receipts.get(party) ?? new Map(), this.clock())) this.feed.publish(event);
+    })().catch((e) => this.logger?.warn({ reason: (e as Error).message }, 'could not publish live events'));
   }
 
   get name(): string {

@@ -50,7 +50,24 @@ export const Cosign = Type.Object({
   signature: Type.String({ maxLength: 400 }),
 });
 
-export const LinkMessage = Type.Union([Hello, LineOffer, Have, Push, Cosign]);
+/**
+ * WebRTC signalling for a call, relayed between the two sides' consoles. It
+ * is not logged (it is ephemeral), but an offer or answer carries the signed
+ * entry that recorded its DTLS fingerprint, so the receiving station checks
+ * the SDP against what the other station signed.
+ */
+export const Signal = Type.Object({
+  t: Type.Literal('signal'),
+  line: LineId,
+  call: Type.String({ maxLength: 100 }),
+  kind: Type.Union([Type.Literal('offer'), Type.Literal('answer'), Type.Literal('ice'), Type.Literal('bye')]),
+  data: Type.String({ maxLength: 20000 }),
+  /** base64 of the entry (call.request or call.accept) that recorded the sender's fingerprint. */
+  proof: Type.Optional(Type.String({ maxLength: 90000 })),
+});
+
+export const LinkMessage = Type.Union([Hello, LineOffer, Have, Push, Cosign, Signal]);
+export type Signal = Static<typeof Signal>;
 export type LinkMessage = Static<typeof LinkMessage>;
 export type Push = Static<typeof Push>;
 export type Have = Static<typeof Have>;

@@ -12,10 +12,19 @@ import { entryRoutes } from './routes/entries.ts';
 import { logRoutes } from './routes/logs.ts';
 import { stationRoutes } from './routes/station.ts';
 import { linkRoutes } from './routes/links.ts';
+import { messageRoutes } from './routes/messages.ts';
+import { callRoutes } from './routes/calls.ts';
+import { readoutRoutes } from './routes/readouts.ts';
+import { noticeRoutes } from './routes/notices.ts';
+import { checkRoutes } from './routes/checks.ts';
+import { lineConfigRoutes } from './routes/line-config.ts';
+import { eventStream } from './event-stream.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     station: Station;
+    /** How many consoles hold the live event stream open. */
+    consoles: () => number;
   }
   interface FastifyRequest {
     member?: Member;
@@ -52,7 +61,7 @@ export async function buildApp(station: Station): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Hotline station API', version: '1', description: 'One party\'s station: lines, logs, checkpoints and proofs.' },
+      info: { title: 'Hotline station API', version: '1', description: 'One party\'s station: lines, messages, calls, readouts, notices, check calls, contact history, logs, checkpoints and proofs. Live events: WebSocket at /v1/events.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -98,6 +107,15 @@ export async function buildApp(station: Station): Promise<FastifyInstance> {
   await app.register(entryRoutes);
   await app.register(logRoutes);
   await app.register(linkRoutes);
+  await app.register(messageRoutes);
+  await app.register(callRoutes);
+  await app.register(readoutRoutes);
+  await app.register(noticeRoutes);
+  await app.register(checkRoutes);
+  await app.register(lineConfigRoutes);
+  const events = await eventStream(app);
+  app.decorate('consoles', events.consoles);
+  app.addHook('onClose', async () => events.close());
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
   return app as unknown as FastifyInstance;
 }

@@ -36,3 +36,12 @@ export const EntryView = Type.Object({
 });
 
 export const Base64Hashes = Type.Array(Type.String({ description: 'base64 SHA-256 hash' }));
+
+export const ItemParams = Type.Object({ line: Type.String({ maxLength: 64 }), id: Type.String({ maxLength: 80, description: 'an entry id, "Party:seq"' }) });
+
+export const Appended = Type.Object({ id: Type.String(), party: Type.String(), seq: Type.Integer(), time: Type.Integer(), leafHash: Type.String() });
+
+export const Period = Type.Object({
+  from: Type.Optional(Type.Integer({ minimum: 0, description: 'ms since the epoch, inclusive' })),
+  to: Type.Optional(Type.Integer({ minimum: 0, description: 'ms since the epoch, exclusive' })),
+});

@@ -3,7 +3,7 @@ import type WebSocket from 'ws';
 import type { Logger } from 'pino';
 import type { Crypto, Signer } from '../../core/crypto.ts';
 import type { LinkRole } from '../../core/link/hello.ts';
-import type { LinkMessage } from '../../core/link/messages.ts';
+import type { LinkMessage, Signal } from '../../core/link/messages.ts';
 import { linkStatus, uptime, type LinkStatus } from '../../core/link/status.ts';
 import type { PeerRecord, Store } from '../storage/store.ts';
 import { dial } from './dialer.ts';
@@ -43,6 +43,8 @@ export class Links {
   private server?: { url: string; close(): Promise<void> };
   private stopped = false;
   onStatus?: (peer: string, status: LinkStatus, previous: LinkStatus) => void;
+  /** A peer relayed call signalling; checked and handed to consoles by the station. */
+  onSignal?: (peer: string, signal: Signal) => void;
 
   constructor(
     private readonly deps: {
@@ -78,6 +80,11 @@ export class Links {
     for (const t of this.timers) clearInterval(t);
     for (const s of this.sessions.values()) s.terminate();
     await this.server?.close();
+  }
+
+  /** The link's status now, as the heartbeats tell it. */
+  statusOf(peer: string): LinkStatus | 'unknown' {
+    return this.peers.get(peer)?.status ?? 'unknown';
   }
 
   async views(): Promise<LinkView[]> {
@@ -198,6 +205,14 @@ export class Links {
     });
   }
 
+  /** Sends to a peer if its link is open now; signalling is not queued, a console simply retries. */
+  sendTo(peer: string, message: LinkMessage): boolean {
+    const session = this.sessions.get(peer);
+    if (!session?.isOpen) return false;
+    session.send(message);
+    return true;
+  }
+
   private dispatch(session: PeerSession, message: LinkMessage): Promise<void> {
     const r = this.deps.replicator;
     switch (message.t) {
@@ -205,6 +220,9 @@ export class Links {
       case 'have': return r.onHave(session, message);
       case 'push': return r.onPush(session, message);
       case 'cosign': return r.onCosign(session, message);
+      case 'signal':
+        this.onSignal?.(session.peer, message);
+        return Promise.resolve();
       case 'hello': return Promise.resolve();
     }
   }

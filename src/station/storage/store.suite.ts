@@ -151,4 +151,18 @@ export function runStoreSuite(name: string, open: () => Promise<{ store: Store; 
     await store.addLinkEvent({ peer: 'B', time: 9, status: 'down', endpoint: null, rttMs: null });
     assert.deepEqual((await store.linkEvents('B', 2)).map((e) => e.status), ['down']);
   });
+
+  withStore('rosters keep their order and drafts can be replaced and removed', async (store) => {
+    await store.setRoster('ln-1', [3, 1, 2]);
+    assert.deepEqual(await store.roster('ln-1'), [3, 1, 2]);
+    await store.setRoster('ln-1', [2]);
+    assert.deepEqual(await store.roster('ln-1'), [2]);
+    assert.deepEqual(await store.roster('ln-2'), []);
+    const draft = { line: 'ln-1', call: 'A:3', text: 'We discussed the corridor.', lang: 'en', updatedBy: 'hegseth', updatedAt: 7 };
+    await store.saveReadoutDraft(draft);
+    await store.saveReadoutDraft({ ...draft, text: 'We discussed the northern corridor.', updatedAt: 8 });
+    assert.deepEqual(await store.readoutDraft('ln-1', 'A:3'), { ...draft, text: 'We discussed the northern corridor.', updatedAt: 8 });
+    await store.removeReadoutDraft('ln-1', 'A:3');
+    assert.equal(await store.readoutDraft('ln-1', 'A:3'), null);
+  });
 }

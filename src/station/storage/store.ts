@@ -91,6 +91,16 @@ export interface LinkEventRecord {
   rttMs: number | null;
 }
 
+/** A readout being drafted: this station's alone until published as an entry. */
+export interface ReadoutDraftRecord {
+  line: string;
+  call: string;
+  text: string;
+  lang: string | null;
+  updatedBy: string;
+  updatedAt: number;
+}
+
 export interface Store {
   addMember(member: Omit<MemberRecord, 'id'>): Promise<MemberRecord>;
   memberByName(name: string): Promise<MemberRecord | null>;
@@ -141,6 +151,14 @@ export interface Store {
 
   addLinkEvent(event: LinkEventRecord): Promise<void>;
   linkEvents(peer: string, since: number): Promise<LinkEventRecord[]>;
+
+  /** The line's watch roster: member ids in escalation order. */
+  setRoster(line: string, memberIds: number[]): Promise<void>;
+  roster(line: string): Promise<number[]>;
+
+  saveReadoutDraft(draft: ReadoutDraftRecord): Promise<void>;
+  readoutDraft(line: string, call: string): Promise<ReadoutDraftRecord | null>;
+  removeReadoutDraft(line: string, call: string): Promise<void>;
 
   close(): Promise<void>;
 }

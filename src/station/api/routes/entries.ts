@@ -2,10 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { toBase64 } from '../../../core/encoding.ts';
 import { HotlineError } from '../../../core/errors.ts';
-import { MessageBody } from '../../../core/kinds/message.ts';
 import { partyOf } from '../../../core/line.ts';
 import { formatTlogProof } from '../../../core/note/tlog-proof.ts';
-import { sendMessage } from '../../commands/message-sender.ts';
 import { lineFor } from '../../line-access.ts';
 import { presentEntry } from '../../presenters/entry.ts';
 import { memberOf } from '../app.ts';
@@ -15,18 +13,6 @@ const Page = Type.Object({ start: Type.Integer({ minimum: 0, default: 0 }), limi
 
 export async function entryRoutes(app: FastifyInstance) {
   const station = app.station;
-
-  app.post<{ Params: Static<typeof LineParams>; Body: Static<typeof MessageBody> }>('/v1/lines/:line/messages', {
-    schema: {
-      summary: 'Append a message to this party\'s log on the line; answers once it is on disk',
-      params: LineParams,
-      body: MessageBody,
-      response: { 201: Type.Object({ party: Type.String(), seq: Type.Integer(), time: Type.Integer(), leafHash: Type.String() }) },
-    },
-  }, async (req, reply) => {
-    const a = await sendMessage(station, await memberOf(req), req.params.line, req.body);
-    return reply.status(201).send({ party: a.party, seq: a.seq, time: a.time, leafHash: toBase64(a.leafHash) });
-  });
 
   app.get<{ Params: Static<typeof LineParams>; Querystring: Static<typeof Page> }>('/v1/lines/:line/transcript', {
     schema: {

@@ -83,4 +83,19 @@ CREATE TABLE IF NOT EXISTS link_event (
   rtt_ms REAL
 );
 CREATE INDEX IF NOT EXISTS link_event_peer_time ON link_event (peer, time);
+CREATE TABLE IF NOT EXISTS roster (
+  line_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  member_id INTEGER NOT NULL,
+  PRIMARY KEY (line_id, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS readout_draft (
+  line_id TEXT NOT NULL,
+  call TEXT NOT NULL,
+  text TEXT NOT NULL,
+  lang TEXT,
+  updated_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (line_id, call)
+) WITHOUT ROWID;
 `;

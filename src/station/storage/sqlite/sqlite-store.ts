@@ -3,7 +3,7 @@ import { openDatabase } from './open-database.ts';
 import type { Line } from '../../../core/line.ts';
 import { nodeKey, type NodeId } from '../../../core/merkle/node.ts';
 import type { Role } from '../../../core/role.ts';
-import type { CheckpointRecord, Commit, CosignatureRecord, CredentialRecord, EvidenceRecord, LineRecord, LinkEventRecord, LogId, MemberRecord, PeerRecord, Store } from '../store.ts';
+import type { CheckpointRecord, Commit, CosignatureRecord, CredentialRecord, EvidenceRecord, LineRecord, LinkEventRecord, LogId, MemberRecord, PeerRecord, ReadoutDraftRecord, Store } from '../store.ts';
 import { schema } from './schema.ts';
 
 type Row = Record<string, any>;
@@ -62,6 +62,12 @@ export class SqliteStore implements Store {
       evidence: p('SELECT * FROM evidence ORDER BY id'),
       addLinkEvent: p('INSERT INTO link_event (peer, time, status, endpoint, rtt_ms) VALUES (?, ?, ?, ?, ?)'),
       linkEvents: p('SELECT * FROM link_event WHERE peer = ? AND time >= ? ORDER BY id'),
+      clearRoster: p('DELETE FROM roster WHERE line_id = ?'),
+      addRoster: p('INSERT INTO roster (line_id, position, member_id) VALUES (?, ?, ?)'),
+      roster: p('SELECT member_id FROM roster WHERE line_id = ? ORDER BY position'),
+      saveDraft: p('INSERT OR REPLACE INTO readout_draft (line_id, call, text, lang, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      draft: p('SELECT * FROM readout_draft WHERE line_id = ? AND call = ?'),
+      removeDraft: p('DELETE FROM readout_draft WHERE line_id = ? AND call = ?'),
     };
   }
 
@@ -263,6 +269,30 @@ export class SqliteStore implements Store {
 
   async addLinkEvent(e: LinkEventRecord) {
     this.s.addLinkEvent.run(e.peer, e.time, e.status, e.endpoint, e.rttMs);
+  }
+
+  async setRoster(line: string, memberIds: number[]) {
+    this.db.transaction(() => {
+      this.s.clearRoster.run(line);
+      memberIds.forEach((id, i) => this.s.addRoster.run(line, i, id));
+    })();
+  }
+
+  async roster(line: string): Promise<number[]> {
+    return (this.s.roster.all(line) as Row[]).map((r) => r.member_id);
+  }
+
+  async saveReadoutDraft(d: ReadoutDraftRecord) {
+    this.s.saveDraft.run(d.line, d.call, d.text, d.lang, d.updatedBy, d.updatedAt);
+  }
+
+  async readoutDraft(line: string, call: string): Promise<ReadoutDraftRecord | null> {
+    const r = this.s.draft.get(line, call) as Row | undefined;
+    return r ? { line: r.line_id, call: r.call, text: r.text, lang: r.lang ?? null, updatedBy: r.updated_by, updatedAt: r.updated_at } : null;
+  }
+
+  async removeReadoutDraft(line: string, call: string) {
+    this.s.removeDraft.run(line, call);
   }
 
   async linkEvents(peer: string, since: number): Promise<LinkEventRecord[]> {

@@ -1,0 +1,116 @@
+import type { Entry } from '../entry.ts';
+import type { Line } from '../line.ts';
+import type { NoticeArea } from '../notice-area/area.ts';
+import type { LineSettings } from '../kinds/settings.ts';
+import type { Precedence } from '../kinds/precedence.ts';
+import type { NoticeKind } from '../kinds/notice.ts';
+import type { Stamp } from './order.ts';
+
+export interface AckRecord extends Stamp { by: string }
+export interface TranslationRecord extends Stamp { translator: string; text: string; lang: string; stage: 'sight' | 'rough' | 'official' }
+export interface EscalationRecord extends Stamp { level: number; notify: string | null }
+
+export interface MessageState extends Stamp {
+  from: string;
+  text: string;
+  lang?: string;
+  precedence: Precedence;
+  /** Absent on messages written before deadlines existed. */
+  ackBy?: number;
+  template?: number;
+  acks: AckRecord[];
+  translations: TranslationRecord[];
+  escalations: EscalationRecord[];
+}
+
+export type CallAnswerKind = 'accept' | 'decline' | 'unanswered' | 'cancel';
+export interface CallAnswer extends Stamp { kind: CallAnswerKind; by?: string; reason?: string; fingerprint?: string }
+
+export interface CallState extends Stamp {
+  from: string;
+  toParty: string;
+  to?: string;
+  ringUntil: number;
+  fingerprint?: string;
+  /** Every answer recorded, valid or not; callOutcome decides which counts. */
+  answers: CallAnswer[];
+  ends: Array<Stamp & { by: string }>;
+}
+
+export interface ReadoutRecord extends Stamp { call: string; text: string; lang?: string; public: boolean; by: string }
+
+export interface NoticeState extends Stamp {
+  from: string;
+  kind: NoticeKind;
+  area: NoticeArea;
+  altitude: { lower: number; upper: number };
+  window: { start: number; end: number };
+  text: string;
+  lang?: string;
+  acks: AckRecord[];
+  withdrawn?: Stamp & { by: string; reason?: string };
+}
+
+/** Two parties' notices that overlap in area, altitude and time. */
+export interface Overlap {
+  id: string;
+  notices: [string, string];
+}
+
+export interface CheckState extends Stamp {
+  slot: string;
+  at: number;
+  ackBy: number;
+  acks: AckRecord[];
+  missed: Array<Stamp & { link: Record<string, string> }>;
+}
+
+export interface TemplateRecord extends Stamp { number: number; title?: string; texts: Record<string, string>; precedence?: Precedence }
+export interface SettingsRecord extends Stamp { settings: LineSettings }
+
+/**
+ * Everything one station knows about a line, folded from its entries. The
+ * fold is order-free: any arrival order of the same entries gives the same
+ * state, so stations that hold the same entries agree without coordinating.
+ */
+export interface LineState {
+  line: Line;
+  /** The station holding this state: what is "incoming" and what it must do. */
+  me: string;
+  applied: Set<string>;
+  messages: Map<string, MessageState>;
+  calls: Map<string, CallState>;
+  /** Published readouts per call id, in entry order. */
+  readouts: Map<string, ReadoutRecord[]>;
+  notices: Map<string, NoticeState>;
+  /** Every overlapping pair of different parties' notices, keyed "a|b" (sorted ids). */
+  overlaps: Map<string, Overlap>;
+  /** Conflict entries per pair key, whoever wrote them (they may arrive before the notices). */
+  conflictRecords: Map<string, Stamp[]>;
+  checks: Map<string, CheckState>;
+  templates: Map<number, TemplateRecord>;
+  /** Each party's latest settings. */
+  settings: Map<string, SettingsRecord>;
+  /** Line tests of other parties that this station has not answered. */
+  unansweredTests: Map<string, Stamp>;
+  answeredTests: Set<string>;
+  /** Entries that name an entry not held yet, keyed by the id they wait for. */
+  waiting: Map<string, Entry[]>;
+  /** Messages from other parties this station has not acknowledged. */
+  openIncoming: Set<string>;
+  /** Entries whose bodies did not match their kind: kept in the log, ignored here. */
+  malformed: number;
+}
+
+export function createLineState(line: Line, me: string): LineState {
+  return {
+    line, me,
+    applied: new Set(), messages: new Map(), calls: new Map(), readouts: new Map(), notices: new Map(),
+    overlaps: new Map(), conflictRecords: new Map(), checks: new Map(), templates: new Map(), settings: new Map(),
+    unansweredTests: new Map(), answeredTests: new Set(), waiting: new Map(), openIncoming: new Set(), malformed: 0,
+  };
+}
+
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}

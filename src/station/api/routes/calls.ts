@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { HotlineError } from '../../../core/errors.ts';
+import { CallRequestBody, DtlsFingerprint } from '../../../core/kinds/call.ts';
+import { answerCall, placeCall } from '../../commands/calls.ts';
+import { lineStateOf } from '../../commands/line-state-of.ts';
+import { lineFor } from '../../line-access.ts';
+import { presentCall } from '../../presenters/call.ts';
+import { appendedView } from '../appended-view.ts';
+import { memberOf } from '../app.ts';
+import { Appended, ItemParams, LineParams } from '../schemas.ts';
+
+const Accept = Type.Object({ fingerprint: Type.Optional(DtlsFingerprint) }, { additionalProperties: false });
+const Decline = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+const Empty = Type.Object({}, { additionalProperties: false });
+const SignalBody = Type.Object(
+  { kind: Type.Union([Type.Literal('offer'), Type.Literal('answer'), Type.Literal('ice'), Type.Literal('bye')]), data: Type.String({ maxLength: 20000 }) },
+  { additionalProperties: false },
+);
+
+export async function callRoutes(app: FastifyInstance) {
+  const station = app.station;
+
+  app.post<{ Params: Static<typeof LineParams>; Body: Static<typeof CallRequestBody> }>('/v1/lines/:line/calls', {
+    schema: { summary: 'Place a call to another party (optionally to a named principal); it rings on their consoles', params: LineParams, body: CallRequestBody, response: { 201: Appended } },
+  }, async (req, reply) => reply.status(201).send(appendedView(await placeCall(station, await memberOf(req), req.params.line, req.body))));
+
+  app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line/calls', {
+    schema: { summary: 'Every call on the line with its outcome (ringing, accepted, declined, unanswered, cancelled, ended), newest first', params: LineParams },
+  }, async (req) => {
+    const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
+    const state = await lineStateOf(station, line.id);
+    return { calls: [...state.calls.values()].sort((a, b) => b.time - a.time).map(presentCall) };
+  });
+
+  app.get<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/calls/:id', { schema: { summary: 'One call', params: ItemParams } }, async (req) => {
+    const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
+    const call = (await lineStateOf(station, line.id)).calls.get(req.params.id);
+    if (!call) throw new HotlineError('not_found', 'no such call on this line');
+    return presentCall(call);
+  });
+
+  const answer = (path: string, summary: string, body: typeof Accept | typeof Decline | typeof Empty, make: (b: Record<string, string | undefined>) => Parameters<typeof answerCall>[4]) =>
+    app.post<{ Params: Static<typeof ItemParams>; Body: Record<string, string | undefined> }>(`/v1/lines/:line/calls/:id/${path}`, {
+      schema: { summary, params: ItemParams, body, response: { 201: Appended } },
+    }, async (req, reply) => reply.status(201).send(appendedView(await answerCall(station, await memberOf(req), req.params.line, req.params.id, make(req.body ?? {})))));
+
+  answer('accept', 'Accept a ringing call (record your console\'s DTLS fingerprint)', Accept, (b) => ({ kind: 'accept', fingerprint: b.fingerprint }));
+  answer('decline', 'Decline a ringing call, optionally saying why', Decline, (b) => ({ kind: 'decline', reason: b.reason }));
+  answer('cancel', 'Withdraw a call of ours that is still ringing', Empty, () => ({ kind: 'cancel' }));
+  answer('end', 'End an accepted call (either side)', Empty, () => ({ kind: 'end' }));
+
+  app.post<{ Params: Static<typeof ItemParams>; Body: Static<typeof SignalBody> }>('/v1/lines/:line/calls/:id/signals', {
+    schema: { summary: 'Send WebRTC signalling (offer, answer, ICE candidate) to the other side\'s consoles through the stations', params: ItemParams, body: SignalBody, response: { 202: Type.Object({ sent: Type.Boolean() }) } },
+  }, async (req, reply) => {
+    await station.signals.send(await memberOf(req), req.params.line, req.params.id, req.body.kind, req.body.data);
+    return reply.status(202).send({ sent: true });
+  });
+
+  app.get<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/calls/:id/signals', {
+    schema: { summary: 'Signalling received for this call from the other side (recent, in order), for a console that opened late', params: ItemParams },
+  }, async (req) => ({ signals: await station.signals.recent(await memberOf(req), req.params.line, req.params.id) }));
+}

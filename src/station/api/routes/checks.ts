@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { nextSlot } from '../../../core/check-schedule/schedule.ts';
+import { contactHistory, historyCsv } from '../../../core/line-state/history.ts';
+import { ownSettings } from '../../../core/line-state/due.ts';
+import { callOutcome } from '../../../core/line-state/calls.ts';
+import { lineStateOf } from '../../commands/line-state-of.ts';
+import { lineFor } from '../../line-access.ts';
+import { presentCheck } from '../../presenters/check.ts';
+import { presentMessage } from '../../presenters/message.ts';
+import { memberOf } from '../app.ts';
+import { LineParams, Period } from '../schemas.ts';
+
+const HistoryQuery = Type.Object({ ...Period.properties, format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])) });
+
+export async function checkRoutes(app: FastifyInstance) {
+  const station = app.station;
+
+  app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line/checks', {
+    schema: { summary: 'Check calls on the line, both directions: answered, late, missed (with the link status then) or waiting', params: LineParams },
+  }, async (req) => {
+    const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
+    const state = await lineStateOf(station, line.id);
+    const now = station.clock();
+    const schedule = ownSettings(state).checks;
+    return {
+      checks: [...state.checks.values()].sort((a, b) => b.at - a.at).map((c) => presentCheck(state, c, now)),
+      schedule,
+      next: schedule ? nextSlot(schedule, now) : null,
+    };
+  });
+
+  app.get<{ Params: Static<typeof LineParams>; Querystring: Static<typeof HistoryQuery> }>('/v1/lines/:line/history', {
+    schema: {
+      summary: 'Contact history: calls per pair of principals (attempts, declines, unanswered, last spoke), median time to acknowledge by precedence, missed check calls; ?format=csv for the call timeline',
+      params: LineParams, querystring: HistoryQuery,
+    },
+  }, async (req, reply) => {
+    const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
+    const history = contactHistory(await lineStateOf(station, line.id), { from: req.query.from, to: req.query.to }, station.clock());
+    if (req.query.format !== 'csv') return history;
+    reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${line.id}-history.csv"`);
+    return historyCsv(history);
+  });
+
+  app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line/summary', {
+    schema: { summary: 'At a glance: link status to each other party, last contact, items waiting for an acknowledgement, ringing calls, the next check call', params: LineParams },
+  }, async (req) => {
+    const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
+    const state = await lineStateOf(station, line.id);
+    const now = station.clock();
+    const others = line.parties.map((p) => p.name).filter((p) => p !== station.name);
+    const links = Object.fromEntries(others.map((p) => [p, station.links?.statusOf(p) ?? 'unknown']));
+    const lamp = others.length === 0 ? 'up' : Object.values(links).every((s) => s === 'up') ? 'up' : Object.values(links).some((s) => s === 'up' || s === 'degraded') ? 'degraded' : 'down';
+    let lastContact: number | null = null;
+    for (const p of others) {
+      const size = station.replicator.size({ line: line.id, party: p });
+      if (size > 0) {
+        const [bytes] = await station.store.entries({ line: line.id, party: p }, size - 1, size);
+        const time = JSON.parse(new TextDecoder().decode(bytes)).time as number;
+        lastContact = Math.max(lastContact ?? 0, time);
+      }
+    }
+    const incoming = [...state.openIncoming].map((id) => state.messages.get(id)!);
+    const receipts = await station.store.cosignedSizes({ line: line.id, party: station.name });
+    let awaiting = 0;
+    let overdue = 0;
+    for (const m of state.messages.values()) {
+      if (m.party !== station.name) continue;
+      const view = presentMessage(state, m, receipts, now);
+      if (view.status !== 'acknowledged') awaiting++;
+      if (view.status === 'overdue') overdue++;
+    }
+    const schedule = ownSettings(state).checks;
+    const presentChecks = [...state.checks.values()].map((c) => presentCheck(state, c, now));
+    return {
+      line: line.id, lamp, links, lastContact,
+      unacknowledged: { incoming: incoming.length, incomingOverdue: incoming.filter((m) => m.ackBy !== undefined && now >= m.ackBy).length, outgoing: awaiting, outgoingOverdue: overdue },
+      checksWaiting: presentChecks.filter((c) => c.party !== station.name && c.status === 'waiting' && !c.acks.some((a) => a.party === station.name)).length,
+      ringing: [...state.calls.values()].filter((c) => c.toParty === station.name && callOutcome(c).status === 'ringing').map((c) => c.id),
+      nextCheck: schedule ? nextSlot(schedule, now) : null,
+    };
+  });
+}

@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { HotlineError } from '../../../core/errors.ts';
+import { LanguageTag } from '../../../core/kinds/message.ts';
+import { ReadoutText } from '../../../core/kinds/readout.ts';
+import { lineStateOf } from '../../commands/line-state-of.ts';
+import { draftOf, publishReadout, saveDraft } from '../../commands/readouts.ts';
+import { lineFor } from '../../line-access.ts';
+import { presentCall } from '../../presenters/call.ts';
+import { presentReadouts } from '../../presenters/readout.ts';
+import { appendedView } from '../appended-view.ts';
+import { memberOf } from '../app.ts';
+import { Appended, ItemParams } from '../schemas.ts';
+
+const Draft = Type.Object({ text: ReadoutText, lang: Type.Optional(LanguageTag) }, { additionalProperties: false });
+const Publish = Type.Object(
+  { public: Type.Optional(Type.Boolean({ description: 'mark for a press statement (never on a discreet line)' })), text: Type.Optional(ReadoutText), lang: Type.Optional(LanguageTag) },
+  { additionalProperties: false },
+);
+
+export async function readoutRoutes(app: FastifyInstance) {
+  const station = app.station;
+
+  app.get<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/calls/:id/readouts', {
+    schema: { summary: 'Every party\'s published readouts of one call, side by side, all versions', params: ItemParams },
+  }, async (req) => {
+    const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
+    const state = await lineStateOf(station, line.id);
+    const call = state.calls.get(req.params.id);
+    if (!call) throw new HotlineError('not_found', 'no such call on this line');
+    return { call: presentCall(call), readouts: presentReadouts([call.party, call.toParty], state.readouts.get(call.id) ?? []) };
+  });
+
+  app.get<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/calls/:id/readout/draft', {
+    schema: { summary: 'This party\'s unpublished draft readout of the call (never sent to the other side)', params: ItemParams },
+  }, async (req) => ({ draft: await draftOf(station, await memberOf(req), req.params.line, req.params.id) }));
+
+  app.put<{ Params: Static<typeof ItemParams>; Body: Static<typeof Draft> }>('/v1/lines/:line/calls/:id/readout/draft', {
+    schema: { summary: 'Save this party\'s draft readout', params: ItemParams, body: Draft },
+  }, async (req) => ({ draft: await saveDraft(station, await memberOf(req), req.params.line, req.params.id, req.body.text, req.body.lang) }));
+
+  app.post<{ Params: Static<typeof ItemParams>; Body: Static<typeof Publish> }>('/v1/lines/:line/calls/:id/readout/publish', {
+    schema: { summary: 'Publish the draft (or the given text) as the next version of this party\'s readout', params: ItemParams, body: Publish, response: { 201: Appended } },
+  }, async (req, reply) => reply.status(201).send(appendedView(await publishReadout(station, await memberOf(req), req.params.line, req.params.id, { public: req.body.public ?? false, text: req.body.text, lang: req.body.lang }))));
+
+  app.get('/v1/public/readouts', {
+    config: { public: true },
+    schema: { summary: 'Readouts marked public, for press statements: latest version per party and call, from ordinary lines only', security: [] },
+  }, async () => {
+    const out = [];
+    for (const line of await station.store.listLines()) {
+      if (line.discreet) continue;
+      const state = await station.lineStates.get(line.id);
+      if (!state) continue;
+      for (const [callId, records] of state.readouts) {
+        const call = state.calls.get(callId)!;
+        for (const [party, versions] of Object.entries(presentReadouts([call.party, call.toParty], records))) {
+          // A party that republished without the public mark has withdrawn its statement.
+          const latest = versions.at(-1);
+          if (latest?.public) out.push({ line: line.id, lineTitle: line.title, call: callId, party, callTime: call.time, ...latest });
+        }
+      }
+    }
+    return { readouts: out.sort((a, b) => b.time - a.time) };
+  });
+}
