@@ -182,9 +182,27 @@ describe('scheduled check calls', () => {
     assert.deepEqual(due(foldAll(alone, W, [ours]), nine + 3 * MINUTE).actions, []);
   });
 
-  test('slots before our settings were written are not due', () => {
-    const lateSettings = entry(W, 0, 'line.settings', settings({ checks: schedule }), { time: nine + MINUTE });
-    assert.deepEqual(due(foldAll(line, W, [lateSettings]), nine + 3 * MINUTE).actions, []);
+  test('rewriting our settings (ring time only) inside an open window does not drop that slot\'s check', () => {
+    // The schedule is unchanged; only ringSeconds moves, at 09:02, before the 09:00 check was written.
+    const rewrite = entry(W, 1, 'line.settings', settings({ checks: schedule, ringSeconds: 30 }), { time: nine + 2 * MINUTE });
+    const s = foldAll(line, W, [ours, rewrite]);
+    assert.deepEqual(due(s, nine + 3 * MINUTE).actions, [checkAction]);
+  });
+
+  test('a schedule whose zone this runtime does not know stops nothing else that is due', () => {
+    // The writer checks the zone (line-settings command), but an entry written elsewhere or under another tz database can name one we lack.
+    const unknownZone = entry(M, 0, 'line.settings', settings({ checks: { ...schedule, zone: 'Nowhere/Atlantis' } }), { time: T0 });
+    const msg = entry(W, 0, 'message', { text: 'ack', from: 'duty', ackBy: nine }, { time: T0 });
+    const s = foldAll(line, M, [unknownZone, msg]);
+    let result: ReturnType<typeof dueActions> | undefined;
+    assert.doesNotThrow(() => { result = due(s, nine + 3 * MINUTE); });
+    assert.deepEqual(result?.actions.map((a) => a.type), ['escalate']);
+  });
+
+  test('a station back after days sends one check, for the latest slot, not a backlog', () => {
+    const wednesday = Date.UTC(2026, 10, 25, 9, 0);
+    const s = foldAll(line, W, [ours]);
+    assert.deepEqual(due(s, wednesday + 3 * MINUTE).actions, [{ type: 'check', slot: '2026-11-25T09:00+00:00', at: wednesday, ackBy: wednesday + 10 * MINUTE }]);
   });
 });
 

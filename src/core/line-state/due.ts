@@ -1,4 +1,4 @@
-import { nextSlot, slotLabel, slotsBetween } from '../check-schedule/schedule.ts';
+import { checkSchedule, nextSlot, slotLabel, slotsBetween } from '../check-schedule/schedule.ts';
 import type { EntryRef } from '../kinds/ref.ts';
 import { parseRefId } from '../kinds/ref.ts';
 import { defaultSettings, type LineSettings } from '../kinds/settings.ts';
@@ -70,11 +70,13 @@ export function dueActions(s: LineState, ctx: DueContext): { actions: DueAction[
     else later(c.ackBy);
   }
 
-  const schedule = settings.checks;
+  // A zone this runtime does not know must not stop escalations and calls too.
+  const schedule = settings.checks && checkSchedule(settings.checks) === null ? settings.checks : null;
   if (schedule && s.line.parties.length > 1) {
     // Only the latest slot, and only while its window is open: a station that
-    // was down sends no backlog of checks nobody could answer in time.
-    const since = Math.max(lastCheck, s.settings.get(me)?.time ?? 0);
+    // was down sends no backlog of checks nobody could answer in time. New
+    // settings do not skip a slot whose window is still open.
+    const since = Math.max(lastCheck, (s.settings.get(me)?.time ?? 0) - schedule.windowMinutes * 60_000);
     const due = slotsBetween(schedule, since, ctx.now).at(-1);
     const window = schedule.windowMinutes * 60_000;
     if (due !== undefined && ctx.now < due + window) actions.push({ type: 'check', slot: slotLabel(schedule, due), at: due, ackBy: due + window });

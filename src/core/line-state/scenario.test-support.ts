@@ -121,7 +121,7 @@ export function snapshot(s: LineState, view: View): unknown {
   const { waiting, ...held } = s;
   return canon({
     ...held,
-    waiting: [...waiting.entries()].map(([id, list]) => [id, list.map((e) => idOf(e)).sort(byText)]),
+    waiting: new Map([...waiting.entries()].map(([id, list]) => [id, list.map((e) => idOf(e)).sort(byText)])),
     outcomes: new Map([...s.calls.values()].map((c) => [c.id, callOutcome(c)])),
     noticeAcks: new Map([...s.notices.values()].map((n) => [n.id, noticeAcks(s, n)])),
     conflicts: conflicts(s),
