@@ -13,6 +13,8 @@ import { ensureWrk, wrkPost } from './wrk.ts';
 import { ed25519Rates, fsyncRate, loopbackRoundTrip, sqliteCommitRate } from './floors.ts';
 import { proofLatency } from './proofs.ts';
 import { catchUp, deliveryLatency, failover, wssRoundTrip } from './link.ts';
+import { ringingLatency } from './ringing.ts';
+import { broadcastFloor, fanout, sampleEventTexts, type FanoutResult } from './fanout.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, 'proof-log-size': { type: 'string' } } });
 const quick = values.quick ?? false;
@@ -59,6 +61,15 @@ for (const rate of [100, 1000]) {
     ...(rate === 1000 ? { target: '< 3 x floor', pass: d.p99 < 3 * deliveryFloor } : {}),
   });
 }
+log('calls: request at A to call.ringing on a console of B...');
+const ringing = await ringingLatency(quick ? 50 : 200, 10).catch((e: Error) => {
+  log(`  ringing bench failed: ${e.message}`);
+  return { p50: NaN, p99: NaN, n: 0, placedP50: NaN };
+});
+const ringFloor = { name: 'wss_rtt_plus_2_fsync_ms', value: deliveryFloor, unit: 'ms' };
+metrics.push({ name: 'call_ringing_p50', value: ringing.p50, unit: 'ms', floor: ringFloor, ratio: ringing.p50 / deliveryFloor });
+metrics.push({ name: 'call_ringing_p99', value: ringing.p99, unit: 'ms', floor: ringFloor, ratio: ringing.p99 / deliveryFloor });
+metrics.push({ name: 'call_request_answered_p50', value: ringing.placedP50, unit: 'ms' });
 const backlog = quick ? 20_000 : 100_000;
 const c = await catchUp(backlog);
 metrics.push({
@@ -114,6 +125,39 @@ try {
   s.cleanup();
 }
 
+const consoles = 1000;
+log(`fan-out: one station, ${consoles} consoles on /v1/events (in this process), writers in another...`);
+const fan: FanoutResult | undefined = await fanout({ consoles, members: 10, writers: 4, ms: quick ? 3000 : 5000 }).catch((e: Error) => {
+  log(`  fan-out bench failed: ${e.message}`);
+  return undefined;
+});
+log('fan-out floor: a bare ws server process broadcasting the same texts to as many clients...');
+const texts = sampleEventTexts(fan?.samples);
+const bcast = await broadcastFloor(texts, consoles, quick ? 2000 : 4000);
+const bcastInProcess = await broadcastFloor(texts, consoles, quick ? 2000 : 4000, true);
+floors.ws_broadcast_1000_per_s = bcast.deliveriesPerS;
+floors.ws_broadcast_1000_in_process_per_s = bcastInProcess.deliveriesPerS;
+floors.ws_broadcast_server_cpu_us_per_frame = (bcast.serverCpu * 1e6) / bcast.deliveriesPerS;
+floors.ws_broadcast_client_cpu_cores = bcast.benchCpu;
+const roundMs = (consoles * 1000) / bcast.deliveriesPerS;
+floors.ws_broadcast_1000_round_ms = roundMs;
+{
+  const f = fan ?? ({ deliveriesPerS: NaN, lagP50: NaN, lagP99: NaN, appendsPerS: NaN, eventsPerAppend: NaN, benchCpu: NaN, stationCpu: NaN, dropped: NaN, missing: NaN } as FanoutResult);
+  const perS = { name: 'ws_broadcast_1000_per_s', value: bcast.deliveriesPerS, unit: 'frames/s' };
+  const round = { name: 'ws_broadcast_1000_round_ms', value: roundMs, unit: 'ms' };
+  metrics.push({ name: `fanout_events_per_s_${consoles}_consoles`, value: f.deliveriesPerS, unit: 'events/s', floor: perS, ratio: f.deliveriesPerS / bcast.deliveriesPerS });
+  metrics.push({ name: 'fanout_lag_p50', value: f.lagP50, unit: 'ms', floor: round, ratio: f.lagP50 / roundMs });
+  metrics.push({ name: 'fanout_lag_p99', value: f.lagP99, unit: 'ms', floor: round, ratio: f.lagP99 / roundMs });
+  metrics.push({ name: 'fanout_appends_per_s', value: f.appendsPerS, unit: 'entries/s' });
+  metrics.push({ name: 'fanout_events_per_append_per_console', value: f.eventsPerAppend, unit: 'events' });
+  const usPerEvent = (f.stationCpu * 1e6) / f.deliveriesPerS;
+  metrics.push({ name: 'fanout_station_cpu_per_event', value: usPerEvent, unit: 'us', floor: { name: 'ws_broadcast_server_cpu_us_per_frame', value: floors.ws_broadcast_server_cpu_us_per_frame, unit: 'us' }, ratio: usPerEvent / floors.ws_broadcast_server_cpu_us_per_frame });
+  metrics.push({ name: 'fanout_station_cpu', value: f.stationCpu, unit: 'cores' });
+  metrics.push({ name: 'fanout_bench_process_cpu', value: f.benchCpu, unit: 'cores', floor: { name: 'ws_broadcast_client_cpu_cores', value: bcast.benchCpu, unit: 'cores' }, ratio: f.benchCpu / bcast.benchCpu });
+  metrics.push({ name: 'fanout_consoles_dropped', value: f.dropped, unit: 'consoles' });
+  metrics.push({ name: 'fanout_entry_events_missing', value: f.missing, unit: 'events' });
+}
+
 log(`proofs: ${proofLogSize}-entry log (built once, cached in bench/.cache)...`);
 const proofs = await proofLatency(proofLogSize, quick ? 5000 : 20000, log);
 metrics.push({ name: `inclusion_proof_p50_${proofLogSize}`, value: proofs.inclusion.p50, unit: 'us' });
@@ -130,6 +174,10 @@ const results = {
   quick,
   floors,
   metrics,
+  details: {
+    ringing,
+    fanout: fan ? { ...fan, samples: undefined, floor: { child: bcast, inProcess: bcastInProcess } } : { error: 'failed', floor: { child: bcast, inProcess: bcastInProcess } },
+  },
 };
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
 

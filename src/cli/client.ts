@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
 import { HotlineError, errorTable, type ErrorCode } from '../core/errors.ts';
 
 /** A thin client of the station API: every CLI command that talks to a station goes through it. */
@@ -29,6 +31,42 @@ export class Client {
       // not our error shape; keep the status line
     }
     throw new HotlineError(code, message);
+  }
+
+  /**
+   * Opens a WebSocket to the station (ws:// beside http://, wss:// beside
+   * https://) with the same bearer token; a refused upgrade is the same
+   * HotlineError a refused request would be.
+   */
+  socket(path: string): Promise<WebSocket> {
+    const url = new URL(path, this.url);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { headers: this.token ? { authorization: `Bearer ${this.token}` } : {} });
+      ws.once('open', () => {
+        ws.removeAllListeners('error');
+        resolve(ws);
+      });
+      ws.once('unexpected-response', (_req, res: IncomingMessage) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          let code: ErrorCode = 'internal';
+          let message = `${res.statusCode} ${res.statusMessage ?? ''}`.trim();
+          try {
+            const reply = JSON.parse(text) as { error?: { code?: string; message?: string } };
+            if (reply.error?.code && reply.error.code in errorTable) code = reply.error.code as ErrorCode;
+            if (reply.error?.message) message = reply.error.message;
+          } catch {
+            if (res.statusCode === 404) code = 'not_found';
+          }
+          ws.terminate();
+          reject(new HotlineError(code, message));
+        });
+      });
+      ws.on('error', (e: Error) => reject(new HotlineError('unavailable', `cannot reach the station at ${this.url}: ${e.message}`)));
+    });
   }
 
   async json<T = any>(method: string, path: string, body?: unknown): Promise<T> {

@@ -14,7 +14,21 @@ Station (on the station's machine; --dir DIR, default ./station or $HOTLINE_DIR)
 Using a station (--url URL --token TOKEN, or $HOTLINE_URL and $HOTLINE_TOKEN):
   login                    sign in with name and password; prints a session token
   line create|list|show    lines between parties
-  send                     append a message to a line
+  line settings            deadlines, ring time, escalation, check-call schedule
+  send                     send a message (text or template, with a precedence)
+  messages                 messages with their status (delivered, acknowledged, overdue)
+  ack                      acknowledge a message, notice or check call
+  translate                attach a translation to a message
+  call                     place, accept, decline, withdraw or end a call
+  calls                    calls on a line and how they went
+  readout draft|publish|show   each side's account of a call
+  notice file|withdraw     deconfliction notices (area, altitude, time window)
+  notices                  notices and the conflicts between them
+  checks                   check calls: answered, late, missed; the next one
+  history                  contact history (--csv for the call timeline)
+  template set, templates  numbered multilingual message templates
+  roster                   who is alerted when a deadline passes
+  events                   follow the live event stream as JSON lines
   entries                  read one party's log on a line
   checkpoint               print a log's latest signed checkpoint
 
@@ -43,7 +57,9 @@ export async function main(argv: string[]): Promise<number> {
     return (await command(rest)) ?? 0;
   } catch (e) {
     if (e instanceof HotlineError) {
-      console.error(`hotline ${name}: ${e.message}`);
+      // Messages from argument checks already name the command ("line settings: …").
+      const named = new RegExp(`^${name}( [a-z-]+)?: `).test(e.message);
+      console.error(`hotline ${named ? '' : `${name}: `}${e.message}`);
       return e.exitCode;
     }
     console.error(`hotline ${name}: unexpected error: ${(e as Error).stack ?? e}`);

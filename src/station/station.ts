@@ -105,10 +105,13 @@ export class Station {
 
   /** Folds new entries into their line's state and tells consoles what changed. */
   private folded(line: string, entries: Entry[]): void {
-    const state = this.lineStates.fold(line, entries);
+    const folded = this.lineStates.fold(line, entries);
     this.events.emit('folded', line, entries);
-    if (!state || this.feed.size === 0) return;
+    if (this.feed.size === 0) return;
     void (async () => {
+      // A line not loaded yet (just joined) loads from the store, which already holds these entries.
+      const state = folded ?? (await this.lineStates.get(line));
+      if (!state) return;
       const receipts = new Map<string, Map<string, number>>();
       for (const p of state.line.parties) receipts.set(p.name, await this.store.cosignedSizes({ line, party: p.name }));
       for (const event of liveEvents(state, entries, (party) => receipts.get(party) ?? new Map(), this.clock())) this.feed.publish(event);

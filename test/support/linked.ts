@@ -49,7 +49,8 @@ export async function linkedStations(names: string[], members: Record<string, st
 
 /** Creates a line at `owner` naming every station's members, and waits until each station holds it. */
 export async function shareLine(owner: Linked, others: Linked[], id: string, members: string[], options: { discreet?: boolean; title?: string } = {}): Promise<string> {
-  const r = await owner.as('root', 'POST', '/v1/lines', { id, title: options.title ?? id, parties: others.map((o) => o.dir.identity.vkey), members, discreet: options.discreet ?? false });
+  // A discreet line's id is always chosen by the station.
+  const r = await owner.as('root', 'POST', '/v1/lines', { ...(options.discreet ? {} : { id }), title: options.title ?? id, parties: others.map((o) => o.dir.identity.vkey), members, discreet: options.discreet ?? false });
   if (r.status !== 201) throw new Error(`creating line: ${r.text}`);
   const lineId = r.json.id as string;
   for (const o of others) {

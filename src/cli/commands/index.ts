@@ -1,20 +1,39 @@
-import { checkpoint } from './checkpoint.ts';
-import { entries } from './entries.ts';
-import { exportCommand } from './export.ts';
-import { init } from './init.ts';
-import { line } from './line.ts';
-import { login } from './login.ts';
-import { member } from './member.ts';
-import { peer } from './peer.ts';
-import { send } from './send.ts';
-import { serve } from './serve.ts';
-import { station } from './station.ts';
-import { token } from './token.ts';
-import { verify } from './verify.ts';
-import { witness } from './witness.ts';
-
 export type Command = (argv: string[]) => Promise<number | void>;
 
+/**
+ * Each command's module is loaded only when it runs: one invocation then
+ * pays for its own imports (the HTTP client for most), not for the station,
+ * SQLite and argon2 behind the operator commands.
+ */
+const lazy = <M>(load: () => Promise<M>, pick: (m: M) => Command): Command => async (argv) => pick(await load())(argv);
+
 export const commands: Record<string, Command> = {
-  init, serve, station, member, peer, token, login, line, send, entries, checkpoint, export: exportCommand, verify, witness,
+  init: lazy(() => import('./init.ts'), (m) => m.init),
+  serve: lazy(() => import('./serve.ts'), (m) => m.serve),
+  station: lazy(() => import('./station.ts'), (m) => m.station),
+  member: lazy(() => import('./member.ts'), (m) => m.member),
+  peer: lazy(() => import('./peer.ts'), (m) => m.peer),
+  token: lazy(() => import('./token.ts'), (m) => m.token),
+  login: lazy(() => import('./login.ts'), (m) => m.login),
+  line: lazy(() => import('./line.ts'), (m) => m.line),
+  send: lazy(() => import('./send.ts'), (m) => m.send),
+  entries: lazy(() => import('./entries.ts'), (m) => m.entries),
+  checkpoint: lazy(() => import('./checkpoint.ts'), (m) => m.checkpoint),
+  export: lazy(() => import('./export.ts'), (m) => m.exportCommand),
+  verify: lazy(() => import('./verify.ts'), (m) => m.verify),
+  witness: lazy(() => import('./witness.ts'), (m) => m.witness),
+  messages: lazy(() => import('./messages.ts'), (m) => m.messages),
+  ack: lazy(() => import('./messages.ts'), (m) => m.ack),
+  translate: lazy(() => import('./messages.ts'), (m) => m.translate),
+  call: lazy(() => import('./calls.ts'), (m) => m.call),
+  calls: lazy(() => import('./calls.ts'), (m) => m.calls),
+  readout: lazy(() => import('./readout.ts'), (m) => m.readout),
+  notice: lazy(() => import('./notices.ts'), (m) => m.notice),
+  notices: lazy(() => import('./notices.ts'), (m) => m.notices),
+  checks: lazy(() => import('./checks.ts'), (m) => m.checks),
+  history: lazy(() => import('./history.ts'), (m) => m.history),
+  template: lazy(() => import('./templates.ts'), (m) => m.template),
+  templates: lazy(() => import('./templates.ts'), (m) => m.templates),
+  roster: lazy(() => import('./roster.ts'), (m) => m.roster),
+  events: lazy(() => import('./events.ts'), (m) => m.events),
 };

@@ -1,13 +1,16 @@
 import { HotlineError } from '../../core/errors.ts';
 import { parse, required } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
+import { lineSettings } from './line-settings.ts';
 
 const HELP = `hotline line create --title TITLE [--id ID] [--party VKEY ...] [--member NAME ...] [--discreet]
 hotline line list
 hotline line show LINE
+hotline line settings LINE [--deadline P=DURATION …] [--ring D] [--escalation-step D] [--checks SCHEDULE | --no-checks]
 
 Talks to the station API (--url, --token). --party names each other party by
-its verifier key; this station's own party is always included.`;
+its verifier key; this station's own party is always included. 'hotline line
+settings --help' tells more about a line's deadlines, ring time and check calls.`;
 
 interface LineView { id: string; title: string; discreet: boolean; parties: Array<{ name: string; key: string }>; members: string[] }
 
@@ -21,6 +24,7 @@ function show(line: LineView): string {
 
 export async function line(argv: string[]) {
   const [sub, ...rest] = argv;
+  if (sub === 'settings') return lineSettings(rest);
   const { values, positionals } = parse('line', rest, {
     ...connectionOptions, title: { type: 'string' }, id: { type: 'string' }, party: { type: 'string', multiple: true }, member: { type: 'string', multiple: true }, discreet: { type: 'boolean' }, json: { type: 'boolean' },
   }, true);
@@ -46,5 +50,5 @@ export async function line(argv: string[]) {
     const l = await client.json<LineView>('GET', `/v1/lines/${encodeURIComponent(id)}`);
     return print(l, show(l));
   }
-  throw new HotlineError('bad_request', `line: unknown subcommand '${sub}' (create, list, show)`);
+  throw new HotlineError('bad_request', `line: unknown subcommand '${sub}' (create, list, show, settings)`);
 }

@@ -21,6 +21,8 @@ export async function createLine(station: Station, actor: Member, input: LineInp
   // A discreet line's id is always random: a chosen id could be probed with
   // "already exists" answers by someone outside the line.
   if (input.discreet && input.id) throw badRequest('a discreet line gets a random id; do not give one');
+  // The random form is reserved, or "already exists" would confirm a discreet id seen once.
+  if (input.id && /^ln-[0-9a-f]{24}$/.test(input.id)) throw badRequest('ids of the form ln-… are assigned by the station');
   const id = input.id ?? `ln-${randomBytes(12).toString('hex')}`;
   if (!isLineId(id)) throw badRequest('line id must be 3-64 characters of a-z, 0-9 and -, starting with a letter or digit');
   const parties: LineParty[] = [];
