@@ -59,7 +59,8 @@ async function pair(options: { heartbeatMs?: number; viaProxies?: number } = {})
     async close() {
       for (const p of proxies) p.close();
       await serving.close();
-      await bProc.stop();
+      // catchUp restarts B and replaces bProc: stop the one running now.
+      await this.bProc.stop();
       a.cleanup();
       b.cleanup();
     },

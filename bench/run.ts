@@ -183,7 +183,7 @@ writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
 
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(2));
 log('\nfloors (this machine, this run)');
-for (const [k, v] of Object.entries(floors)) log(`  ${k.padEnd(28)} ${fmt(v)}`);
+for (const [k, v] of Object.entries(floors)) log(`  ${k.padEnd(36)} ${fmt(v)}`);
 log('\nmetrics');
 for (const m of metrics) {
   const vs = m.floor ? `  = ${m.ratio!.toFixed(2)} x ${m.floor.name}` : '';

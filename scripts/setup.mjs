@@ -17,3 +17,36 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== want) {
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   writeFileSync(stamp, want);
 }
+
+// The console: rebuilt when its sources (or the lock file) changed since the last build.
+const { readdirSync, statSync } = await import('node:fs');
+const web = join(root, 'web');
+const sources = [];
+const walk = (dir) => {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (name === 'dist' || name === 'node_modules') continue;
+    if (statSync(path).isDirectory()) walk(path);
+    else sources.push(path);
+  }
+};
+walk(web);
+const webHash = createHash('sha256');
+webHash.update(lock);
+for (const path of sources) webHash.update(path.slice(root.length)).update(readFileSync(path));
+const webWant = webHash.digest('hex');
+const webStamp = join(web, 'dist', '.hotline-built');
+if (!existsSync(webStamp) || readFileSync(webStamp, 'utf8') !== webWant) {
+  console.log('setup: building the web console (vite build)...');
+  execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '-c', join(web, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  writeFileSync(webStamp, webWant);
+}
+
+// Browser tests drive Debian's Chromium; install it when asked for and absent.
+if (process.argv.includes('--browser') && !existsSync('/usr/bin/chromium')) {
+  console.log('setup: installing Debian chromium for the console tests...');
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  const run = (args) => execFileSync(sudo.length ? 'sudo' : args[0], sudo.length ? args : args.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  run(['apt-get', 'update', '-qq']);
+  run(['apt-get', 'install', '-y', '-qq', 'chromium', 'fonts-dejavu-core']);
+}

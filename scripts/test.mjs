@@ -7,7 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-execFileSync(process.execPath, [join(root, 'scripts/setup.mjs')], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'scripts/setup.mjs'), '--browser'], { stdio: 'inherit' });
 
 function find(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -23,8 +23,10 @@ const files = (only.length ? only : [...find(join(root, 'src')), ...find(join(ro
 
 if (!only.length) {
   console.log('test: type check (tsc --noEmit)');
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root], { stdio: 'inherit', cwd: root });
-  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  for (const project of [root, join(root, 'web')]) {
+    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', project], { stdio: 'inherit', cwd: root });
+    if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  }
 }
 
 console.log(`test: ${files.length} test files`);

@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { api, BIN, cli, eventually, freePort, makeStationDir, startStation, type StationDir, type StationProcess } from './support/station.ts';
 
 // The hotline commands of the CLI against two real linked stations:
@@ -9,7 +9,10 @@ import { api, BIN, cli, eventually, freePort, makeStationDir, startStation, type
 
 const running: StationProcess[] = [];
 const dirs: StationDir[] = [];
+const listeners: ChildProcess[] = [];
 after(async () => {
+  // Listeners first: a station waits for its event-stream consoles as it stops.
+  for (const l of listeners) if (l.exitCode === null && l.signalCode === null) l.kill('SIGKILL');
   for (const p of running) await p.stop();
   for (const d of dirs) d.cleanup();
 });
@@ -28,6 +31,8 @@ const ok = (r: { code: number; stdout: string; stderr: string }, what: string) =
   assert.equal(r.code, 0, `${what}: exit ${r.code}\n${r.stderr}${r.stdout}`);
   return r.stdout;
 };
+/** Replication under a loaded machine (the whole suite runs two files at a time) gets some slack. */
+const soon = <T>(check: () => Promise<T | undefined | null | false>, what: string) => eventually(check, what, 30_000);
 /** The table row of an item, by its id at the start of the row. */
 const row = (out: string, id: string) => out.split('\n').find((l) => l.startsWith(`${id} `)) ?? '';
 
@@ -55,18 +60,19 @@ test('the hotline commands between two linked stations', { timeout: 90_000 }, as
   // Link the stations and open the line; each side names its duty officer on it.
   assert.equal((await api(a.proc.url, a.admin, 'POST', '/v1/peers', { name: 'Moscow', key: b.dir.identity.vkey, urls: [b.proc.linkUrl] })).status, 201);
   assert.equal((await api(b.proc.url, b.admin, 'POST', '/v1/peers', { name: 'Washington', key: a.dir.identity.vkey, urls: [a.proc.linkUrl] })).status, 201);
-  await eventually(async () => (await api(a.proc.url, a.duty, 'GET', '/v1/links')).json.links.find((l: any) => l.peer === 'Moscow' && l.status === 'up'), 'link up');
+  await soon(async () => (await api(a.proc.url, a.duty, 'GET', '/v1/links')).json.links.find((l: any) => l.peer === 'Moscow' && l.status === 'up'), 'link up');
   ok(await a.root(['line', 'create', '--id', LINE, '--title', 'Deconfliction', '--party', b.dir.identity.vkey, '--member', 'duty']), 'line create');
-  await eventually(async () => (await api(b.proc.url, b.admin, 'PUT', `/v1/lines/${LINE}/members`, { members: ['duty'] })).status === 200, 'line offered to Moscow');
+  await soon(async () => (await api(b.proc.url, b.admin, 'PUT', `/v1/lines/${LINE}/members`, { members: ['duty'] })).status === 200, 'line offered to Moscow');
 
   // The live stream on Moscow, following the line from here on.
   const events = spawn(process.execPath, [BIN, 'events', '--line', LINE], { env: { ...process.env, HOTLINE_URL: b.proc.url, HOTLINE_TOKEN: b.duty }, stdio: ['ignore', 'pipe', 'pipe'] });
+  listeners.push(events);
   let streamed = '';
   let streamErr = '';
   events.stdout.on('data', (c) => (streamed += c));
   events.stderr.on('data', (c) => (streamErr += c));
   const eventsExit = new Promise<number | null>((resolve) => events.once('exit', (code) => resolve(code)));
-  await eventually(async () => streamErr.includes('listening to Moscow as duty'), 'the event stream connected');
+  await soon(async () => streamErr.includes('listening to Moscow as duty'), 'the event stream connected');
 
   // A FLASH message: listed on both sides, acknowledged by Moscow, acknowledged on Washington.
   const sent = ok(await a.cli(['send', LINE, 'Request', 'a', 'call', 'at', '14:00Z', '--precedence', 'flash']), 'send');
@@ -74,26 +80,26 @@ test('the hotline commands between two linked stations', { timeout: 90_000 }, as
   assert.ok(id, sent);
   const listed = row(ok(await a.cli(['messages', LINE]), 'messages'), id);
   assert.match(listed, /FLASH +duty \(Washington\) +(sent|delivered) +Request a call at 14:00Z +0$/);
-  await eventually(async () => (await api(b.proc.url, b.duty, 'GET', `/v1/lines/${LINE}/messages/${id}`)).status === 200, 'the message at Moscow');
+  await soon(async () => (await api(b.proc.url, b.duty, 'GET', `/v1/lines/${LINE}/messages/${id}`)).status === 200, 'the message at Moscow');
   assert.match(row(ok(await b.cli(['messages', LINE, '--open']), 'messages --open at Moscow'), id), /FLASH .*Request a call/);
   assert.match(ok(await b.cli(['ack', LINE, id]), 'ack'), new RegExp(`^acknowledged ${id}: Moscow:\\d+ at `));
   const twice = await b.cli(['ack', LINE, id]);
   assert.equal(twice.code, 5, twice.stderr);
   assert.match(twice.stderr, /already acknowledged by duty/);
-  await eventually(async () => (await api(a.proc.url, a.duty, 'GET', `/v1/lines/${LINE}/messages/${id}`)).json?.status === 'acknowledged', 'the ack at Washington');
+  await soon(async () => (await api(a.proc.url, a.duty, 'GET', `/v1/lines/${LINE}/messages/${id}`)).json?.status === 'acknowledged', 'the ack at Washington');
   assert.match(row(ok(await a.cli(['messages', LINE]), 'messages after ack'), id), / acknowledged by duty \(Moscow\) /);
   assert.equal(row(ok(await a.cli(['messages', LINE, '--open']), 'messages --open'), id), '', 'an acknowledged message is not open');
   ok(await b.cli(['translate', LINE, id, '--lang', 'ru', '--stage', 'sight', 'Прошу', 'звонок', 'в', '14:00Z']), 'translate');
-  await eventually(async () => (await api(a.proc.url, a.duty, 'GET', `/v1/lines/${LINE}/messages/${id}`)).json?.translations.length === 1, 'the translation at Washington');
+  await soon(async () => (await api(a.proc.url, a.duty, 'GET', `/v1/lines/${LINE}/messages/${id}`)).json?.translations.length === 1, 'the translation at Washington');
   assert.match(row(ok(await a.cli(['messages', LINE]), 'messages after translation'), id), / 1$/);
 
   // A call, declined with a reason: both sides show it.
   const placed = ok(await a.cli(['call', LINE, '--to', 'lavrov']), 'call');
   const callId = /^calling: (Washington:\d+) placed at /m.exec(placed)?.[1];
   assert.ok(callId, placed);
-  await eventually(async () => (await api(b.proc.url, b.duty, 'GET', `/v1/lines/${LINE}/calls/${callId}`)).json?.status === 'ringing', 'the call ringing at Moscow');
+  await soon(async () => (await api(b.proc.url, b.duty, 'GET', `/v1/lines/${LINE}/calls/${callId}`)).json?.status === 'ringing', 'the call ringing at Moscow');
   assert.match(ok(await b.cli(['call', 'decline', LINE, callId, '--reason', 'Minister in the air, call at 16:00Z']), 'call decline'), new RegExp(`^declined call ${callId}: Moscow:\\d+`));
-  await eventually(async () => (await api(a.proc.url, a.duty, 'GET', `/v1/lines/${LINE}/calls/${callId}`)).json?.status === 'declined', 'the decline at Washington');
+  await soon(async () => (await api(a.proc.url, a.duty, 'GET', `/v1/lines/${LINE}/calls/${callId}`)).json?.status === 'declined', 'the decline at Washington');
   for (const s of [a, b]) {
     const r = row(ok(await s.cli(['calls', LINE]), `calls at ${s.name}`), callId);
     assert.match(r, /duty \(Washington\) → lavrov \(Moscow\) +declined by duty +- +Minister in the air, call at 16:00Z$/, `${s.name}: ${r}`);
@@ -105,7 +111,7 @@ test('the hotline commands between two linked stations', { timeout: 90_000 }, as
   ok(await a.cli(['readout', 'draft', LINE, callId, 'Moscow', 'declined;', 'a', 'call', 'is', 'proposed', 'for', '16:00Z.']), 'readout draft');
   assert.match(ok(await a.cli(['readout', 'show', LINE, callId]), 'readout show with draft'), /our draft \(unpublished, by duty/);
   ok(await a.cli(['readout', 'publish', LINE, callId]), 'readout publish');
-  await eventually(async () => (await api(b.proc.url, b.duty, 'GET', `/v1/lines/${LINE}/calls/${callId}/readouts`)).json?.readouts?.Washington?.length === 1, 'the readout at Moscow');
+  await soon(async () => (await api(b.proc.url, b.duty, 'GET', `/v1/lines/${LINE}/calls/${callId}/readouts`)).json?.readouts?.Washington?.length === 1, 'the readout at Moscow');
   const readouts = ok(await b.cli(['readout', 'show', LINE, callId]), 'readout show at Moscow');
   assert.match(readouts, /Washington +│ Moscow/);
   assert.match(readouts, /v1 {2}\S+ {2}duty/);
@@ -133,7 +139,7 @@ test('the hotline commands between two linked stations', { timeout: 90_000 }, as
   const noticeB = /^filed notice (Moscow:\d+) at /m.exec(ok(nb, 'notice file at Moscow'))?.[1];
   assert.ok(noticeA && noticeB);
   for (const s of [a, b]) {
-    await eventually(async () => (await api(s.proc.url, s.duty, 'GET', `/v1/lines/${LINE}/conflicts`)).json?.conflicts?.length === 1, `the conflict at ${s.name}`);
+    await soon(async () => (await api(s.proc.url, s.duty, 'GET', `/v1/lines/${LINE}/conflicts`)).json?.conflicts?.length === 1, `the conflict at ${s.name}`);
     const out = ok(await s.cli(['notices', LINE]), `notices at ${s.name}`);
     assert.match(row(out, noticeA), /exercise +duty \(Washington\) +circle 30\.52,50\.45 r=20000m +0–6000 +2030-05-01T08:00:00Z – 2030-05-01T10:00:00Z +active/);
     assert.ok(row(out, noticeA).includes(noticeB), out);
@@ -150,7 +156,7 @@ test('the hotline commands between two linked stations', { timeout: 90_000 }, as
   assert.match(shown, /ring +45s/);
   assert.match(shown, /check calls +Mon-Fri 09:00,17:00 Europe\/Paris window 10m/);
   assert.match(ok(await a.cli(['checks', LINE]), 'checks'), /next check call: \d{4}-\d\d-\d\dT(09|17):00\+0[12]:00 \(/);
-  await eventually(async () => (await api(b.proc.url, b.admin, 'GET', `/v1/lines/${LINE}/settings`)).json?.parties?.Washington?.ringSeconds === 45, 'the settings at Moscow');
+  await soon(async () => (await api(b.proc.url, b.admin, 'GET', `/v1/lines/${LINE}/settings`)).json?.parties?.Washington?.ringSeconds === 45, 'the settings at Moscow');
   assert.match(ok(await b.root(['line', 'settings', LINE]), 'settings at Moscow'), /Washington's settings \(recorded [^\n]+\n +deadlines +FLASH 2m/);
   ok(await a.root(['line', 'settings', LINE, '--no-checks']), 'no checks');
   assert.match(ok(await a.root(['line', 'settings', LINE]), 'settings'), /check calls +none/);
@@ -169,7 +175,7 @@ test('the hotline commands between two linked stations', { timeout: 90_000 }, as
   assert.match(stranger.stderr, /no member named nobody/);
 
   // The stream heard the line's events as JSON lines; Ctrl-C ends it with 0.
-  await eventually(async () => streamed.includes(`"type":"conflict"`), 'the conflict on the event stream');
+  await soon(async () => streamed.includes(`"type":"conflict"`), 'the conflict on the event stream');
   const heard = streamed.trim().split('\n').map((l) => JSON.parse(l));
   assert.ok(heard.every((e) => e.line === LINE), 'only the line\'s events');
   assert.ok(heard.some((e) => e.type === 'message' && e.message.id === id && e.message.precedence === 'FLASH'));

@@ -36,13 +36,15 @@ export class Client {
   /**
    * Opens a WebSocket to the station (ws:// beside http://, wss:// beside
    * https://) with the same bearer token; a refused upgrade is the same
-   * HotlineError a refused request would be.
+   * HotlineError a refused request would be. `onMessage` is attached at once:
+   * a first message that arrives with the upgrade itself is not lost.
    */
-  socket(path: string): Promise<WebSocket> {
+  socket(path: string, onMessage: (data: WebSocket.RawData) => void): Promise<WebSocket> {
     const url = new URL(path, this.url);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { headers: this.token ? { authorization: `Bearer ${this.token}` } : {} });
+      ws.on('message', onMessage);
       ws.once('open', () => {
         ws.removeAllListeners('error');
         resolve(ws);

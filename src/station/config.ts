@@ -19,6 +19,13 @@ export const StationConfig = Type.Object(
       { default: [], description: 'neutral witnesses that cosign this station\'s checkpoints (never of discreet lines)' },
     ),
     sessionHours: Type.Number({ default: 12, minimum: 0.01 }),
+    iceServers: Type.Array(
+      Type.Object(
+        { urls: Type.Union([Type.String(), Type.Array(Type.String())]), username: Type.Optional(Type.String()), credential: Type.Optional(Type.String()) },
+        { additionalProperties: false },
+      ),
+      { default: [], description: 'STUN/TURN servers the console gives WebRTC for calls (e.g. coturn); empty: host candidates only, enough on one network' },
+    ),
     startupCheck: Type.Union([Type.Literal('full'), Type.Literal('none')], { default: 'full' }),
   },
   { additionalProperties: false },

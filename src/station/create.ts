@@ -14,7 +14,7 @@ export async function createStation(dir: string, name: string, listen = '127.0.0
   const { host, port } = parseListen(listen);
   peerListen ??= `${host.includes(':') ? `[${host}]` : host}:${port === 0 ? 0 : port + 1}`;
   parseListen(peerListen);
-  const config: StationConfig = { name, listen, peerListen, heartbeatMs: 1000, lineTestMinutes: 60, schedulerMs: 1000, witnesses: [], database: 'station.db', keyFile: 'station.key', sessionHours: 12, startupCheck: 'full' };
+  const config: StationConfig = { name, listen, peerListen, heartbeatMs: 1000, lineTestMinutes: 60, schedulerMs: 1000, witnesses: [], database: 'station.db', keyFile: 'station.key', sessionHours: 12, startupCheck: 'full', iceServers: [] };
   const identity = createIdentity(name, join(dir, config.keyFile));
   await new SqliteStore(join(dir, config.database)).close();
   writeConfig(dir, config);

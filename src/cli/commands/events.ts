@@ -1,3 +1,4 @@
+import type WebSocket from 'ws';
 import { HotlineError } from '../../core/errors.ts';
 import { parse } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
@@ -17,7 +18,21 @@ export async function events(argv: string[]) {
   if (values.help) return void console.log(HELP);
   noMorePositionals('events', positionals, 0);
   if (values.line === '') throw new HotlineError('bad_request', 'events: --line needs a line id');
-  const ws = await connect(values).socket('/v1/events');
+  const onMessage = (data: WebSocket.RawData) => {
+    let event: { type?: string; line?: string; station?: string; member?: { name: string; role: string } };
+    try {
+      event = JSON.parse(data.toString());
+    } catch {
+      return;
+    }
+    if (event.type === 'hello') {
+      console.error(`listening to ${event.station} as ${event.member?.name} (${event.member?.role})${values.line ? `, line ${values.line}` : ''}; Ctrl-C to stop`);
+      return;
+    }
+    if (values.line !== undefined && event.line !== values.line) return;
+    process.stdout.write(`${JSON.stringify(event)}\n`);
+  };
+  const ws = await connect(values).socket('/v1/events', onMessage);
   return new Promise<number>((resolve, reject) => {
     let stopping = false;
     const stop = () => {
@@ -28,20 +43,6 @@ export async function events(argv: string[]) {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    ws.on('message', (data) => {
-      let event: { type?: string; line?: string; station?: string; member?: { name: string; role: string } };
-      try {
-        event = JSON.parse(data.toString());
-      } catch {
-        return;
-      }
-      if (event.type === 'hello') {
-        console.error(`listening to ${event.station} as ${event.member?.name} (${event.member?.role})${values.line ? `, line ${values.line}` : ''}; Ctrl-C to stop`);
-        return;
-      }
-      if (values.line !== undefined && event.line !== values.line) return;
-      process.stdout.write(`${JSON.stringify(event)}\n`);
-    });
     ws.on('error', () => undefined); // 'close' follows and says what happened
     ws.on('close', (code, reason) => {
       process.off('SIGINT', stop);

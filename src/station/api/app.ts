@@ -1,5 +1,8 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
+import serveStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { HotlineError, type ErrorCode } from '../../core/errors.ts';
 import type { Member } from '../../core/policy.ts';
@@ -87,8 +90,9 @@ export async function buildApp(station: Station): Promise<FastifyInstance> {
   app.setNotFoundHandler((_req, reply) => reply.status(404).send({ error: { code: 'not_found', message: 'no such endpoint' } }));
 
   // Authentication comes before validation, so an anonymous caller learns nothing from error details.
+  // Everything the API serves lives under /v1; the console's files, health and metrics are public.
   app.addHook('onRequest', async (req) => {
-    if (req.routeOptions.config?.public || !req.routeOptions.url) return;
+    if (req.routeOptions.config?.public || !req.routeOptions.url?.startsWith('/v1/')) return;
     req.member = await station.auth.member(bearer(req));
   });
 
@@ -117,6 +121,26 @@ export async function buildApp(station: Station): Promise<FastifyInstance> {
   app.decorate('consoles', events.consoles);
   app.addHook('onClose', async () => events.close());
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+  await serveConsole(app);
   return app as unknown as FastifyInstance;
 }
 
+
+/** The web console, built by Vite into web/dist and served by the station itself: no CDN, nothing fetched at run time. */
+async function serveConsole(app: FastifyInstance): Promise<void> {
+  const dist = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+  if (!existsSync(`${dist}/index.html`)) {
+    app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/plain').send('The console is not built here: run `npm run build:web` (npm run demo and npm test do it).'));
+    return;
+  }
+  await app.register(serveStatic, {
+    root: dist,
+    prefix: '/',
+    schemaHide: true,
+    setHeaders(res, path) {
+      res.header('cache-control', path.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+      res.header('content-security-policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+      res.header('x-content-type-options', 'nosniff');
+    },
+  });
+}

@@ -165,4 +165,12 @@ export function runStoreSuite(name: string, open: () => Promise<{ store: Store; 
     await store.removeReadoutDraft('ln-1', 'A:3');
     assert.equal(await store.readoutDraft('ln-1', 'A:3'), null);
   });
+
+  withStore('member preferences are kept per member', async (store) => {
+    assert.deepEqual(await store.preferences(1), {});
+    await store.setPreferences(1, { lang: 'uk', zone: 'Europe/Kyiv' });
+    await store.setPreferences(2, { lang: 'fr' });
+    assert.deepEqual(await store.preferences(1), { lang: 'uk', zone: 'Europe/Kyiv' });
+    assert.deepEqual(await store.preferences(2), { lang: 'fr' });
+  });
 }

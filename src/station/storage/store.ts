@@ -156,6 +156,10 @@ export interface Store {
   setRoster(line: string, memberIds: number[]): Promise<void>;
   roster(line: string): Promise<number[]>;
 
+  /** A member's console preferences (language, time zone), kept across sessions and machines. */
+  preferences(memberId: number): Promise<Record<string, string>>;
+  setPreferences(memberId: number, preferences: Record<string, string>): Promise<void>;
+
   saveReadoutDraft(draft: ReadoutDraftRecord): Promise<void>;
   readoutDraft(line: string, call: string): Promise<ReadoutDraftRecord | null>;
   removeReadoutDraft(line: string, call: string): Promise<void>;

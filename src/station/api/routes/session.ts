@@ -30,6 +30,28 @@ export async function sessionRoutes(app: FastifyInstance) {
 
   app.get('/v1/me', { schema: { summary: 'The member this token stands for', response: { 200: MemberView } } }, async (req) => memberOf(req));
 
+  const Preferences = Type.Object(
+    {
+      lang: Type.Optional(Type.Union(['en', 'ru', 'uk', 'fr'].map((l) => Type.Literal(l)))),
+      zone: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_+/-]+$', description: 'IANA time zone for dates and times' })),
+    },
+    { additionalProperties: false },
+  );
+  app.get('/v1/me/preferences', { schema: { summary: 'Your console preferences (language, time zone)', response: { 200: Preferences } } }, async (req) => station.store.preferences((await memberOf(req)).id));
+  app.put<{ Body: Static<typeof Preferences> }>('/v1/me/preferences', { schema: { summary: 'Set your console preferences', body: Preferences, response: { 200: Preferences } } }, async (req) => {
+    const member = await memberOf(req);
+    const prefs = { ...(await station.store.preferences(member.id)), ...req.body } as Record<string, string>;
+    await station.store.setPreferences(member.id, prefs);
+    return prefs;
+  });
+
+  app.get('/v1/console', {
+    schema: { summary: 'What the web console needs to start: this station\'s name and the ICE servers for calls', response: { 200: Type.Object({ station: Type.String(), iceServers: Type.Array(Type.Unknown()) }) } },
+  }, async (req) => {
+    await memberOf(req);
+    return { station: station.name, iceServers: station.config.iceServers };
+  });
+
   app.post<{ Body: Static<typeof TokenRequest> }>('/v1/tokens', {
     schema: { summary: 'Create an API token for automation, acting as yourself', body: TokenRequest, response: { 201: Type.Object({ token: Type.String(), expiresAt: Type.Union([Type.Integer(), Type.Null()]) }) } },
   }, async (req, reply) => {

@@ -89,6 +89,10 @@ CREATE TABLE IF NOT EXISTS roster (
   member_id INTEGER NOT NULL,
   PRIMARY KEY (line_id, position)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS member_preference (
+  member_id INTEGER PRIMARY KEY,
+  json TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS readout_draft (
   line_id TEXT NOT NULL,
   call TEXT NOT NULL,

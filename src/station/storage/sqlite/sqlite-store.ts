@@ -63,6 +63,8 @@ export class SqliteStore implements Store {
       addLinkEvent: p('INSERT INTO link_event (peer, time, status, endpoint, rtt_ms) VALUES (?, ?, ?, ?, ?)'),
       linkEvents: p('SELECT * FROM link_event WHERE peer = ? AND time >= ? ORDER BY id'),
       clearRoster: p('DELETE FROM roster WHERE line_id = ?'),
+      preferences: p('SELECT json FROM member_preference WHERE member_id = ?'),
+      setPreferences: p('INSERT OR REPLACE INTO member_preference (member_id, json) VALUES (?, ?)'),
       addRoster: p('INSERT INTO roster (line_id, position, member_id) VALUES (?, ?, ?)'),
       roster: p('SELECT member_id FROM roster WHERE line_id = ? ORDER BY position'),
       saveDraft: p('INSERT OR REPLACE INTO readout_draft (line_id, call, text, lang, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -280,6 +282,15 @@ export class SqliteStore implements Store {
 
   async roster(line: string): Promise<number[]> {
     return (this.s.roster.all(line) as Row[]).map((r) => r.member_id);
+  }
+
+  async preferences(memberId: number): Promise<Record<string, string>> {
+    const r = this.s.preferences.get(memberId) as Row | undefined;
+    return r ? JSON.parse(r.json) : {};
+  }
+
+  async setPreferences(memberId: number, preferences: Record<string, string>) {
+    this.s.setPreferences.run(memberId, JSON.stringify(preferences));
   }
 
   async saveReadoutDraft(d: ReadoutDraftRecord) {

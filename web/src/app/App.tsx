@@ -1,0 +1,63 @@
+import { useEffect, useState } from 'preact/hooks';
+import { token } from '../api/client.ts';
+import { languageNames, languages, type Language } from '../i18n/index.ts';
+import { Alarms } from '../components/Alarms.tsx';
+import { CallPanel } from '../components/CallPanel.tsx';
+import { Line } from '../pages/Line.tsx';
+import { Lines } from '../pages/Lines.tsx';
+import { Login } from '../pages/Login.tsx';
+import { route } from './route.ts';
+import { choose, chooseZone, lang, live, loadStation, me, signOut, start, stationName, zone } from './session.ts';
+import { t } from './t.ts';
+
+const zones = (() => {
+  try {
+    return (Intl as unknown as { supportedValuesOf(k: string): string[] }).supportedValuesOf('timeZone');
+  } catch {
+    return ['UTC'];
+  }
+})();
+
+export function App() {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const out = () => (me.value = null);
+    window.addEventListener('hotline:logged-out', out);
+    loadStation().then(() => (token() ? start() : undefined)).catch(() => undefined).finally(() => setReady(true));
+    return () => window.removeEventListener('hotline:logged-out', out);
+  }, []);
+  useEffect(() => {
+    document.title = stationName.value ? `${t('app.title')} — ${stationName.value}` : t('app.title');
+  });
+  if (!ready) return <p>{t('loading')}</p>;
+  if (!me.value) return <Login />;
+  const r = route.value;
+  return (
+    <>
+      <a class="skip" href="#main">{t('app.skip')}</a>
+      <header class="top">
+        <a href="#/lines" class="brand">{t('app.title')} · {stationName.value}</a>
+        <span class={`live ${live.value ? 'on' : 'off'}`} role="status">{live.value ? t('header.live') : t('header.offline')}</span>
+        <span class="who">{t('header.signedInAs', { name: me.value.name, role: t(`role.${me.value.role}`) })}</span>
+        <label>
+          {t('header.language')}{' '}
+          <select value={lang.value} onChange={(e) => choose(e.currentTarget.value as Language)} data-testid="language">
+            {languages.map((l) => <option key={l} value={l}>{languageNames[l]}</option>)}
+          </select>
+        </label>
+        <label>
+          {t('header.zone')}{' '}
+          <select value={zone.value} onChange={(e) => chooseZone(e.currentTarget.value)}>
+            {(zones.includes(zone.value) ? zones : [zone.value, ...zones]).map((z) => <option key={z} value={z}>{z}</option>)}
+          </select>
+        </label>
+        <button type="button" onClick={signOut}>{t('header.logout')}</button>
+      </header>
+      <Alarms />
+      <CallPanel />
+      <main id="main" tabIndex={-1}>
+        {r.page === 'lines' ? <Lines /> : <Line id={r.line} tab={r.tab} />}
+      </main>
+    </>
+  );
+}

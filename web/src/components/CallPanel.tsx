@@ -1,0 +1,4 @@
+/** The ringing and in-call panel, over every page. */
+export function CallPanel() {
+  return null;
+}

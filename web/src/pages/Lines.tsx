@@ -1,0 +1,72 @@
+import { useEffect, useState } from 'preact/hooks';
+import { get, lineUrl } from '../api/client.ts';
+import { events, zone } from '../app/session.ts';
+import { href } from '../app/route.ts';
+import { t } from '../app/t.ts';
+import { formatTime } from '../i18n/index.ts';
+import { Lamp } from '../components/Lamp.tsx';
+
+interface LineView { id: string; title: string; discreet: boolean; parties: Array<{ name: string }> }
+interface Summary { lamp: string; lastContact: number | null; unacknowledged: { incoming: number; incomingOverdue: number; outgoing: number; outgoingOverdue: number }; checksWaiting: number; ringing: string[]; nextCheck: number | null }
+
+/** Every line the member may see, with its lamp, last contact, what waits on whom, and the next check call. */
+export function Lines() {
+  const [lines, setLines] = useState<Array<LineView & { summary?: Summary }> | null>(null);
+  const [error, setError] = useState('');
+  const load = async () => {
+    try {
+      const { lines } = await get<{ lines: LineView[] }>('/v1/lines');
+      const withSummaries = await Promise.all(lines.map(async (l) => ({ ...l, summary: await get<Summary>(lineUrl(l.id, '/summary')).catch(() => undefined) })));
+      setLines(withSummaries);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  useEffect(() => {
+    void load();
+    let pending: number | undefined;
+    const off = events.on((e) => {
+      if (['entry', 'link', 'resync', 'delivery'].includes(e.type)) {
+        clearTimeout(pending);
+        pending = window.setTimeout(() => void load(), 300);
+      }
+    });
+    return () => {
+      off();
+      clearTimeout(pending);
+    };
+  }, []);
+  if (error) return <p role="alert" class="error">{t('error.generic', { message: error })}</p>;
+  if (!lines) return <p>{t('loading')}</p>;
+  return (
+    <section aria-labelledby="lines-title">
+      <h1 id="lines-title">{t('lines.title')}</h1>
+      {lines.length === 0 && <p>{t('lines.none')}</p>}
+      <ul class="line-cards">
+        {lines.map((l) => (
+          <li key={l.id} class="line-card" data-line={l.id}>
+            <h2>
+              <a href={href({ page: 'line', line: l.id, tab: 'transcript' })} aria-label={t('lines.open', { title: l.title })}>{l.title}</a>
+              {l.discreet && <span class="badge">{t('lines.discreet')}</span>}
+            </h2>
+            {l.summary && <Lamp status={l.summary.lamp} />}
+            {l.summary && (
+              <dl>
+                <dt>{t('lines.parties')}</dt>
+                <dd>{l.parties.map((p) => p.name).join(', ')}</dd>
+                <dt>{t('lines.lastContact')}</dt>
+                <dd>{formatTime(l.summary.lastContact, zone.value)}</dd>
+                <dt>{t('lines.unacknowledged')}</dt>
+                <dd class={l.summary.unacknowledged.incomingOverdue > 0 ? 'overdue' : ''}>{l.summary.unacknowledged.incoming + l.summary.checksWaiting}</dd>
+                <dt>{t('lines.outgoing')}</dt>
+                <dd class={l.summary.unacknowledged.outgoingOverdue > 0 ? 'overdue' : ''}>{l.summary.unacknowledged.outgoing}</dd>
+                <dt>{t('lines.nextCheck')}</dt>
+                <dd>{formatTime(l.summary.nextCheck, zone.value)}</dd>
+              </dl>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
