@@ -119,7 +119,8 @@ export async function buildApp(station: Station): Promise<FastifyInstance> {
   await app.register(lineConfigRoutes);
   const events = await eventStream(app);
   app.decorate('consoles', events.consoles);
-  app.addHook('onClose', async () => events.close());
+  // preClose: the server waits for upgraded sockets, so the stream must let go of them first.
+  app.addHook('preClose', async () => events.close());
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
   await serveConsole(app);
   return app as unknown as FastifyInstance;
