@@ -14,6 +14,7 @@ import { ed25519Rates, fsyncRate, loopbackRoundTrip, sqliteCommitRate } from './
 import { proofLatency } from './proofs.ts';
 import { catchUp, deliveryLatency, failover, wssRoundTrip } from './link.ts';
 import { ringingLatency } from './ringing.ts';
+import { consoleSize, consoleTimeToUsable } from './console.ts';
 import { broadcastFloor, fanout, sampleEventTexts, type FanoutResult } from './fanout.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, 'proof-log-size': { type: 'string' } } });
@@ -61,6 +62,20 @@ for (const rate of [100, 1000]) {
     ...(rate === 1000 ? { target: '< 3 x floor', pass: d.p99 < 3 * deliveryFloor } : {}),
   });
 }
+log('console: JavaScript size and time to a usable line view with 10,000 entries...');
+const size = consoleSize();
+metrics.push({ name: 'console_js_gzip', value: size.gzip / 1024, unit: 'KiB', target: '< 250 KiB', pass: size.gzip / 1024 < 250 });
+metrics.push({ name: 'console_js_raw', value: size.raw / 1024, unit: 'KiB' });
+const usable = await consoleTimeToUsable(quick ? 2000 : 10_000, quick ? 3 : 7).catch((e: Error) => {
+  log(`  console bench failed: ${e.message}`);
+  return undefined;
+});
+if (usable) {
+  const floor = { name: 'console_sign_in_page_p50', value: usable.signInPage.p50, unit: 'ms' };
+  metrics.push({ name: `console_usable_line_view_p50_${usable.entries}_entries`, value: usable.usable.p50, unit: 'ms', floor, ratio: usable.usable.p50 / usable.signInPage.p50, target: '< 1000 ms', pass: usable.usable.p50 < 1000 });
+  metrics.push({ name: `console_usable_line_view_p99_${usable.entries}_entries`, value: usable.usable.p99, unit: 'ms', floor, ratio: usable.usable.p99 / usable.signInPage.p50, target: '< 1000 ms', pass: usable.usable.p99 < 1000 });
+}
+
 log('calls: request at A to call.ringing on a console of B...');
 const ringing = await ringingLatency(quick ? 50 : 200, 10).catch((e: Error) => {
   log(`  ringing bench failed: ${e.message}`);

@@ -179,7 +179,8 @@ console.log('\nHotline demo: four stations, linked, with a scenario loaded.\n');
 for (const p of parties) {
   const s = serving.get(p.name)!;
   console.log(`  ${p.name} — ${p.who}
-    API          ${s.url}
+    console      ${s.url}/   (open in a browser; sign in as ${p.principal} or duty)
+    API          ${s.url}/v1/…
     peer link    ${s.linkUrl}
     key          ${s.station.identity.vkey}
     fingerprint  ${fingerprint(s.station.identity.vkey)}

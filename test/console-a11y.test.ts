@@ -1,0 +1,142 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { PASSWORD, ROOT, eventually } from './support/station.ts';
+import { linkedStations, shareLine, type Linked } from './support/linked.ts';
+import { launchBrowser } from './support/browser.ts';
+
+// Every page of the console through axe-core (WCAG 2.2 AA rules), on a line
+// with a little of everything on it; and the screenshots in docs/, taken here
+// so they show the console as it is.
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const SHOTS = join(ROOT, 'docs/screenshots');
+let W: Linked;
+let M: Linked;
+let stop: () => Promise<void>;
+let browser: Browser;
+const line = 'deconfliction';
+
+before(async () => {
+  ({ stations: [W, M], stop } = await linkedStations(['Washington', 'Moscow'], { austin: 'principal', duty: 'duty_officer', translator: 'translator' }, { schedulerMs: 100, heartbeatMs: 200 }));
+  await shareLine(W, [M], line, ['austin', 'duty', 'translator']);
+  browser = await launchBrowser();
+  // A little of everything, as in the articles.
+  const flash = (await W.as('duty', 'POST', `/v1/lines/${line}/messages`, { text: 'Request a call between defence ministers to discuss an immediate ceasefire.', precedence: 'IMMEDIATE', lang: 'en' })).json.id;
+  await eventually(async () => (await M.as('duty', 'GET', `/v1/lines/${line}/messages/${flash}`)).status === 200, 'message at Moscow');
+  await M.as('translator', 'POST', `/v1/lines/${line}/messages/${flash}/translations`, { text: 'Просим разговор министров обороны для обсуждения немедленного прекращения огня.', lang: 'ru', stage: 'official' });
+  await M.as('duty', 'POST', `/v1/lines/${line}/items/${flash}/ack`);
+  await M.as('duty', 'POST', `/v1/lines/${line}/messages`, { text: 'Запрос получен. Министр недоступен.', lang: 'ru', precedence: 'PRIORITY' });
+  await W.as('duty', 'POST', `/v1/lines/${line}/messages`, { text: 'Unidentified aircraft approaching the corridor. Please confirm.', precedence: 'FLASH', lang: 'en' });
+  for (const reason of ['The Minister is not available.', 'The Minister is travelling.']) {
+    const call = (await W.as('austin', 'POST', `/v1/lines/${line}/calls`, { to: 'austin' })).json.id;
+    await eventually(async () => (await M.as('duty', 'GET', `/v1/lines/${line}/calls/${call}`)).status === 200, 'call at Moscow');
+    await M.as('duty', 'POST', `/v1/lines/${line}/calls/${call}/decline`, { reason });
+  }
+  const call = (await W.as('austin', 'POST', `/v1/lines/${line}/calls`, {})).json.id;
+  await eventually(async () => (await M.as('austin', 'GET', `/v1/lines/${line}/calls/${call}`)).status === 200, 'call at Moscow');
+  await M.as('austin', 'POST', `/v1/lines/${line}/calls/${call}/accept`, {});
+  await eventually(async () => (await W.as('austin', 'GET', `/v1/lines/${line}/calls/${call}`)).json.status === 'accepted', 'accepted');
+  await W.as('austin', 'POST', `/v1/lines/${line}/calls/${call}/end`, {});
+  await W.as('austin', 'POST', `/v1/lines/${line}/calls/${call}/readout/publish`, { public: true, text: 'The Secretary emphasized the importance of maintaining lines of communication amid the ongoing war.' });
+  await M.as('austin', 'POST', `/v1/lines/${line}/calls/${call}/readout/publish`, { public: true, text: 'Состоялся телефонный разговор. Без дополнительных подробностей.', lang: 'ru' });
+  const start = Date.now() + 3600_000;
+  await W.as('duty', 'POST', `/v1/lines/${line}/notices`, { kind: 'flight_operations', text: 'ISR flight, western Black Sea.', area: { type: 'Polygon', coordinates: [[[30.5, 43], [32.5, 43], [32.5, 44.5], [30.5, 44.5], [30.5, 43]]] }, altitude: { lower: 9000, upper: 15000 }, window: { start, end: start + 6 * 3600_000 } });
+  await M.as('duty', 'POST', `/v1/lines/${line}/notices`, { kind: 'exercise', text: 'Air defence exercise.', area: { type: 'Point', coordinates: [32, 44], radius: 80_000 }, altitude: { lower: 0, upper: 20000 }, window: { start: start + 3600_000, end: start + 8 * 3600_000 } });
+  await eventually(async () => (await W.as('duty', 'GET', `/v1/lines/${line}/conflicts`)).json.conflicts.length === 1, 'conflict');
+});
+after(async () => {
+  await browser?.close();
+  await stop?.();
+});
+
+async function signedIn(member: string, viewport = { width: 1440, height: 900 }): Promise<Page> {
+  // bypassCSP lets the test inject axe-core; the console itself runs under the station's CSP.
+  const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/Paris', bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(W.proc.url);
+  await page.getByLabel('Name').fill(member);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.locator('form button[type=submit]').click();
+  await page.locator('header.top').waitFor();
+  return page;
+}
+
+async function serious(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }));
+  return result.violations
+    .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v: any) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')).join('; ')}`);
+}
+
+test('every page passes axe-core with no serious or critical violation, and the screenshots are current', { timeout: 180_000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const problems: string[] = [];
+  const signIn = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, bypassCSP: true })).newPage();
+  await signIn.goto(W.proc.url);
+  await signIn.locator('form button[type=submit]').waitFor();
+  problems.push(...(await serious(signIn)).map((p) => `sign-in: ${p}`));
+  await signIn.screenshot({ path: join(SHOTS, 'sign-in.png') });
+
+  const page = await signedIn('duty');
+  await page.locator('[data-line="deconfliction"] .lamp').waitFor();
+  problems.push(...(await serious(page)).map((p) => `lines: ${p}`));
+  await page.screenshot({ path: join(SHOTS, 'lines.png') });
+  for (const tab of ['transcript', 'calls', 'readouts', 'notices', 'history', 'audit']) {
+    await page.goto(`${W.proc.url}/#/lines/${line}/${tab}`);
+    await page.locator(`[data-tab="${tab}"][aria-current="page"]`).waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(300);
+    problems.push(...(await serious(page)).map((p) => `${tab}: ${p}`));
+    await page.screenshot({ path: join(SHOTS, `${tab}.png`), fullPage: false });
+  }
+  // A large watch-floor display, and a laptop, in Russian.
+  const wall = await signedIn('duty', { width: 2560, height: 1440 });
+  await wall.goto(`${W.proc.url}/#/lines/${line}/transcript`);
+  await wall.waitForLoadState('networkidle');
+  await wall.screenshot({ path: join(SHOTS, 'watch-floor.png') });
+  const laptop = await signedIn('translator', { width: 1280, height: 720 });
+  await laptop.getByTestId('language').selectOption('ru');
+  await laptop.goto(`${W.proc.url}/#/lines/${line}/transcript`);
+  await laptop.waitForLoadState('networkidle');
+  problems.push(...(await serious(laptop)).map((p) => `transcript (ru): ${p}`));
+  await laptop.screenshot({ path: join(SHOTS, 'transcript-ru.png') });
+  assert.deepEqual(problems, []);
+});
+
+test('the console is usable by keyboard alone: sign in, open a line, move between tabs', { timeout: 60_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  try {
+    await page.goto(W.proc.url);
+    await page.locator('input[name=name]').waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'name');
+    await page.keyboard.type('duty');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.locator('header.top').waitFor();
+    // Tab until the line's link has focus, then follow it.
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => (document.activeElement as HTMLAnchorElement | null)?.href?.includes('#/lines/deconfliction'))) break;
+    }
+    await page.keyboard.press('Enter');
+    await page.locator('[data-tab="transcript"][aria-current="page"]').waitFor();
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.getAttribute('data-tab') === 'notices')) break;
+    }
+    await page.keyboard.press('Enter');
+    await page.locator('[data-tab="notices"][aria-current="page"]').waitFor();
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    assert.notEqual(outline, 'none', 'focus is visible');
+  } finally {
+    await context.close();
+  }
+});
