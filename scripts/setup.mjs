@@ -12,6 +12,23 @@ const stamp = join(root, 'node_modules', '.hotline-installed');
 const lock = readFileSync(join(root, 'package-lock.json'));
 const want = createHash('sha256').update(lock).digest('hex');
 
+// One set-up at a time: two `npm ci` at once (two test runs, say) would delete
+// each other's node_modules. The lock is a directory, made atomically.
+const { mkdirSync, rmSync, statSync: lockStat } = await import('node:fs');
+const lockDir = join(root, '.setup-lock');
+for (const until = Date.now() + 15 * 60_000; ; ) {
+  try {
+    mkdirSync(lockDir);
+    break;
+  } catch {
+    // A lock left by a set-up that died long ago is stale.
+    if (Date.now() - lockStat(lockDir, { throwIfNoEntry: false })?.mtimeMs > 20 * 60_000) rmSync(lockDir, { recursive: true, force: true });
+    if (Date.now() > until) throw new Error(`setup: ${lockDir} is held by another set-up; remove it if none is running`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+process.on('exit', () => rmSync(lockDir, { recursive: true, force: true }));
+
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== want) {
   console.log('setup: installing npm dependencies (npm ci)...');
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });

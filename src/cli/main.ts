@@ -21,7 +21,7 @@ Using a station (--url URL --token TOKEN, or $HOTLINE_URL and $HOTLINE_TOKEN):
   translate                attach a translation to a message
   call                     place, accept, decline, withdraw or end a call
   calls                    calls on a line and how they went
-  readout draft|publish|show   each side's account of a call
+  readout                  each side's account of a call (draft, publish, show)
   notice file|withdraw     deconfliction notices (area, altitude, time window)
   notices                  notices and the conflicts between them
   checks                   check calls: answered, late, missed; the next one

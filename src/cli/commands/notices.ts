@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import { HotlineError } from '../../core/errors.ts';
 import { checkNotice, noticeKinds, type NoticeBody } from '../../core/kinds/notice.ts';
-import { checkArea, NoticeArea } from '../../core/notice-area/area.ts';
+import { checkArea, CircleArea, MultiPolygonArea, NoticeArea, PolygonArea } from '../../core/notice-area/area.ts';
 import { parse, required } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
 import { isoTime, itemId, itemPath, linePath, noMorePositionals, number, output, positional, table, time, truncate } from '../format.ts';
@@ -28,8 +28,26 @@ interface NoticeView {
 }
 interface ConflictView { id: string; notices: string[]; active: boolean; recordedBy: string[] }
 
+/**
+ * parseArgs takes "--lower -50" for a missing value followed by an option;
+ * negative altitudes and western or southern circles are ordinary here, so
+ * such a value is joined to its flag ("--lower=-50") first.
+ */
+function joinNegativeValues(argv: string[], flags: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (flags.includes(argv[i]) && /^-\d|^-\.\d/.test(argv[i + 1] ?? '')) out.push(`${argv[i]}=${argv[++i]}`);
+    else if (argv[i] === '--') {
+      out.push(...argv.slice(i));
+      break;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
 export async function notice(argv: string[]) {
-  const [sub, ...rest] = argv;
+  const [sub, ...given] = argv;
+  const rest = joinNegativeValues(given, ['--lower', '--upper', '--circle']);
   const { values, positionals } = parse('notice', rest, {
     ...connectionOptions, kind: { type: 'string' }, area: { type: 'string' }, circle: { type: 'string' }, lower: { type: 'string' }, upper: { type: 'string' },
     from: { type: 'string' }, to: { type: 'string' }, text: { type: 'string' }, lang: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean' },
@@ -71,8 +89,12 @@ function noticeBody(values: Record<string, string | boolean | undefined>): Notic
 }
 
 function firstError(area: unknown): string {
-  const [e] = [...Value.Errors(NoticeArea, area)];
-  return e ? `${e.path || '/'} ${e.message}` : 'unknown shape';
+  const type = (area as { type?: unknown } | null)?.type;
+  const schema = type === 'Polygon' ? PolygonArea : type === 'MultiPolygon' ? MultiPolygonArea : type === 'Point' ? CircleArea : undefined;
+  if (!schema) return `${typeof type === 'string' ? `a ${type}` : 'this'} is not an area (give a Polygon, a MultiPolygon, or a Point with a radius in metres)`;
+  if (type === 'Point' && (area as { radius?: unknown }).radius === undefined) return 'a Point needs a radius in metres (properties.radius of its Feature)';
+  const [e] = [...Value.Errors(schema, area)];
+  return e ? `${e.path || '/'}: ${e.message}` : 'unknown shape';
 }
 
 function circle(text: string): NoticeArea {
@@ -133,7 +155,7 @@ export async function notices(argv: string[]) {
     const out = [r.notices.length === 0 ? '(no notices)' : table(
       ['ID', 'FILED', 'KIND', 'FROM', 'AREA', 'ALTITUDE (m)', 'WINDOW', 'STATUS', 'ACKS', 'CONFLICTS', 'TEXT'],
       r.notices.map((n) => [
-        n.id, time(n.time), n.kind, `${n.from} (${n.party})`, areaLabel(n.area), `${n.altitude.lower}–${n.altitude.upper}`,
+        n.id, time(n.time), n.kind, `${n.from} (${n.party})`, areaLabel(n.area), `${n.altitude.lower} to ${n.altitude.upper}`,
         `${time(n.window.start)} – ${time(n.window.end)}`,
         n.withdrawn ? `withdrawn${n.withdrawn.reason ? `: ${truncate(n.withdrawn.reason, 24)}` : ''}` : 'active',
         [...n.acks.map((a) => `${a.party} ✓`), ...(n.withdrawn ? [] : n.waitingFor.map((p) => `${p} waiting`))].join(', ') || null,

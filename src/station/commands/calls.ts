@@ -18,6 +18,7 @@ export async function placeCall(station: Station, actor: Member, lineId: string,
   const line = await lineFor(station.store, actor, lineId, 'call');
   const state = await lineStateOf(station, line.id);
   const others = line.parties.map((p) => p.name).filter((p) => p !== station.name);
+  if (others.length === 0) throw badRequest('this line has no other party to call');
   const toParty = request.toParty ?? (others.length === 1 ? others[0] : undefined);
   if (!toParty) throw badRequest(`this line has several other parties; say which to call (toParty: ${others.join(', ')})`);
   if (!others.includes(toParty)) throw badRequest(`${toParty} is not another party of this line`);

@@ -10,7 +10,7 @@ import type { Station } from '../station.ts';
 import { lineStateOf } from './line-state-of.ts';
 
 /** Records this party's settings for the line (deadlines, ring time, escalation step, check calls). */
-export async function setLineSettings(station: Station, actor: Member, lineId: string, change: Partial<LineSettings>): Promise<{ appended: Appended; settings: LineSettings }> {
+export async function setLineSettings(station: Station, actor: Member, lineId: string, change: Partial<Omit<LineSettings, 'deadlines'>> & { deadlines?: Partial<LineSettings['deadlines']> }): Promise<{ appended: Appended; settings: LineSettings }> {
   const line = await lineFor(station.store, actor, lineId, 'configure');
   const state = await lineStateOf(station, line.id);
   const current = ownSettings(state);

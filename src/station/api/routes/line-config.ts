@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { LineSettings } from '../../../core/kinds/settings.ts';
+import { Deadlines } from '../../../core/kinds/precedence.ts';
 import { TemplateBody } from '../../../core/kinds/template.ts';
 import { ownSettings } from '../../../core/line-state/due.ts';
 import { lineStateOf } from '../../commands/line-state-of.ts';
@@ -10,7 +11,11 @@ import { appendedView } from '../appended-view.ts';
 import { memberOf } from '../app.ts';
 import { Appended, LineParams } from '../schemas.ts';
 
-const SettingsChange = Type.Partial(LineSettings, { additionalProperties: false });
+// Any subset of the settings, and of the deadlines within them; the rest stay as they are.
+const SettingsChange = Type.Partial(
+  Type.Object({ ...LineSettings.properties, deadlines: Type.Partial(Deadlines, { additionalProperties: false }) }),
+  { additionalProperties: false },
+);
 const TemplateParams = Type.Object({ line: Type.String({ maxLength: 64 }), number: Type.Integer({ minimum: 1, maximum: 999 }) });
 const Roster = Type.Object({ members: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 }) }, { additionalProperties: false });
 

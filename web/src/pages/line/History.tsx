@@ -1,5 +1,260 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { get, lineUrl } from '../../api/client.ts';
+import { events, stationName, zone } from '../../app/session.ts';
+import { t } from '../../app/t.ts';
+import { formatDuration, formatTime } from '../../i18n/index.ts';
+import { downloadWithToken } from '../../audit/download.ts';
+import { CallTimeline, ChartDefs, StatusLegend, describeCall, type TimelineCall } from '../../charts/CallTimeline.tsx';
+import { UptimeChart, UptimeLegend, segments, type LinkEvent, type PeerUptime } from '../../charts/UptimeChart.tsx';
+import { DAY, HOUR } from '../../charts/scale.ts';
 import type { LineInfo } from '../Line.tsx';
+import '../../charts/history.css';
+
+type Period = '7d' | '30d' | 'all';
+const periods: Period[] = ['7d', '30d', 'all'];
+const precedences = ['FLASH', 'IMMEDIATE', 'PRIORITY', 'ROUTINE'] as const;
+
+interface Counts { attempts: number; accepted: number; declined: number; unanswered: number; cancelled: number; lastSpoke: number | null }
+interface Pair extends Counts { caller: { party: string; name: string }; callee: { party: string; name: string | null }; talkMs: number }
+interface HistoryReply {
+  line: string;
+  from: number | null;
+  to: number | null;
+  calls: Counts;
+  pairs: Pair[];
+  ackMedianMs: Record<string, { count: number; medianMs: number | null }>;
+  checks: { sent: number; answered: number; late: number; missed: number; missedWhileLinkUp: number; missedWhileLinkDown: number };
+  timeline: TimelineCall[];
+}
+interface LinkView { peer: string; status: 'up' | 'degraded' | 'down'; since: number; uptime24h: number }
+
+function periodStart(p: Period, now: number): number | undefined {
+  return p === '7d' ? now - 7 * DAY : p === '30d' ? now - 30 * DAY : undefined;
+}
 
 export function History({ line }: { line: LineInfo }) {
-  return <div data-view="History">{line.id}</div>;
+  const [period, setPeriod] = useState<Period>('30d');
+  const [data, setData] = useState<{ history: HistoryReply; now: number } | null>(null);
+  const [uptime, setUptime] = useState<{ peers: PeerUptime[]; now: number } | null>(null);
+  const [error, setError] = useState('');
+  const [download, setDownload] = useState<{ busy: boolean; error: string; done: string }>({ busy: false, error: '', done: '' });
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const others = line.parties.map((p) => p.name).filter((p) => p !== stationName.value);
+
+  const load = async () => {
+    const now = Date.now();
+    const from = periodStart(period, now);
+    try {
+      const history = await get<HistoryReply>(lineUrl(line.id, `/history${from === undefined ? '' : `?from=${from}`}`));
+      setData({ history, now });
+      setError('');
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const loadUptime = async () => {
+    const now = Date.now();
+    try {
+      const { links } = await get<{ links: LinkView[] }>('/v1/links');
+      const peers = await Promise.all(others.map(async (peer): Promise<PeerUptime> => {
+        const view = links.find((l) => l.peer === peer);
+        // A week of changes, so the status at the start of the last 24 hours is known.
+        const events = await get<{ events: LinkEvent[] }>(`/v1/links/${encodeURIComponent(peer)}/history?hours=168`).then((r) => r.events, () => [] as LinkEvent[]);
+        return { peer, status: view?.status ?? 'unknown', since: view?.since ?? null, uptime24h: view?.uptime24h ?? null, events };
+      }));
+      setUptime({ peers, now });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  useEffect(() => {
+    void load();
+  }, [line.id, period]);
+  useEffect(() => {
+    void loadUptime();
+    const every = setInterval(() => void loadUptime(), 60_000);
+    return () => clearInterval(every);
+  }, [line.id]);
+  useEffect(() => events.on((e) => {
+    const relevant = e.type === 'resync' || (e.line === line.id && (e.type === 'call' || e.type === 'check' || e.type === 'message')) || e.type === 'link';
+    if (!relevant) return;
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      void load();
+      if (e.type === 'link' || e.type === 'resync') void loadUptime();
+    }, 400);
+  }), [line.id, period]);
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  async function exportCsv() {
+    setDownload({ busy: true, error: '', done: '' });
+    const from = periodStart(period, Date.now());
+    const name = `${line.id}-history.csv`;
+    try {
+      await downloadWithToken(lineUrl(line.id, `/history?format=csv${from === undefined ? '' : `&from=${from}`}`), name);
+      setDownload({ busy: false, error: '', done: t('history:export.done', { file: name }) });
+    } catch (e) {
+      setDownload({ busy: false, error: (e as Error).message, done: '' });
+    }
+  }
+
+  const z = zone.value;
+  const h = data?.history;
+  return (
+    <div data-view="History" class="history">
+      <ChartDefs />
+      <div class="history-controls">
+        <fieldset class="period">
+          <legend>{t('history:period.title')}</legend>
+          {periods.map((p) => (
+            <label key={p} class="inline">
+              <input type="radio" name="history-period" value={p} checked={period === p} onChange={() => setPeriod(p)} /> {t(`history:period.${p}`)}
+            </label>
+          ))}
+        </fieldset>
+        <div>
+          <button type="button" onClick={exportCsv} disabled={download.busy} data-action="export-csv">{t('history:export.csv')}</button>
+          <p role="status" class="muted">{download.done}</p>
+          {download.error && <p role="alert" class="error">{t('error.generic', { message: download.error })}</p>}
+        </div>
+      </div>
+      {error && <p role="alert" class="error">{t('error.generic', { message: error })}</p>}
+      {!h ? <p>{t('loading')}</p> : (
+        <>
+          <section aria-labelledby="history-summary-title">
+            <h2 id="history-summary-title">{t('history:summary.title')}</h2>
+            <div class="history-cards">
+            <div class="card" data-testid="call-counts">
+              <h3>{t('history:summary.calls')}</h3>
+              <dl>
+                <dt>{t('history:count.attempts')}</dt><dd>{h.calls.attempts}</dd>
+                <dt>{t('history:count.accepted')}</dt><dd>{h.calls.accepted}</dd>
+                <dt>{t('history:count.declined')}</dt><dd>{h.calls.declined}</dd>
+                <dt>{t('history:count.unanswered')}</dt><dd>{h.calls.unanswered}</dd>
+                <dt>{t('history:count.cancelled')}</dt><dd>{h.calls.cancelled}</dd>
+                <dt>{t('history:count.lastSpoke')}</dt><dd>{formatTime(h.calls.lastSpoke, z)}</dd>
+              </dl>
+            </div>
+            <div class="card">
+              <h3>{t('history:summary.ack')}</h3>
+              <table>
+                <thead><tr><th scope="col">{t('history:ack.precedence')}</th><th scope="col">{t('history:ack.median')}</th><th scope="col">{t('history:ack.count')}</th></tr></thead>
+                <tbody>
+                  {precedences.map((p) => (
+                    <tr key={p}>
+                      <th scope="row"><span class={`precedence precedence-${p}`}>{t(`precedence.${p}`)}</span></th>
+                      <td>{formatDuration(h.ackMedianMs[p]?.medianMs ?? null)}</td>
+                      <td>{h.ackMedianMs[p]?.count ?? 0}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <div class="card">
+              <h3>{t('history:summary.checks')}</h3>
+              <dl>
+                <dt>{t('history:checks.sent')}</dt><dd>{h.checks.sent}</dd>
+                <dt>{t('history:checks.answered')}</dt><dd>{h.checks.answered}</dd>
+                <dt>{t('history:checks.late')}</dt><dd>{h.checks.late}</dd>
+                <dt>{t('history:checks.missed')}</dt><dd class={h.checks.missed > 0 ? 'overdue' : undefined}>{h.checks.missed}</dd>
+                <dt>{t('history:checks.missedWhileLinkUp')}</dt><dd>{h.checks.missedWhileLinkUp}</dd>
+                <dt>{t('history:checks.missedWhileLinkDown')}</dt><dd>{h.checks.missedWhileLinkDown}</dd>
+              </dl>
+            </div>
+            </div>
+          </section>
+
+          <section aria-labelledby="history-pairs-title">
+            <h2 id="history-pairs-title">{t('history:pairs.title')}</h2>
+            {h.pairs.length === 0 ? <p>{t('history:pairs.none')}</p> : (
+                <table class="pairs">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('history:pairs.caller')}</th>
+                      <th scope="col">{t('history:pairs.callee')}</th>
+                      <th scope="col">{t('history:count.attempts')}</th>
+                      <th scope="col">{t('history:count.accepted')}</th>
+                      <th scope="col">{t('history:count.declined')}</th>
+                      <th scope="col">{t('history:count.unanswered')}</th>
+                      <th scope="col">{t('history:count.cancelled')}</th>
+                      <th scope="col">{t('history:count.lastSpoke')}</th>
+                      <th scope="col">{t('history:pairs.talk')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {h.pairs.map((p) => (
+                      <tr key={`${p.caller.party}/${p.caller.name}/${p.callee.party}/${p.callee.name}`}>
+                        <td>{p.caller.name} ({p.caller.party})</td>
+                        <td>{p.callee.name ?? t('history:anyone')} ({p.callee.party})</td>
+                        <td>{p.attempts}</td>
+                        <td>{p.accepted}</td>
+                        <td>{p.declined}</td>
+                        <td>{p.unanswered}</td>
+                        <td>{p.cancelled}</td>
+                        <td>{formatTime(p.lastSpoke, z)}</td>
+                        <td>{formatDuration(p.talkMs)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+            )}
+          </section>
+
+          <section aria-labelledby="history-timeline-title">
+            <h2 id="history-timeline-title">{t('history:timeline.title')}</h2>
+            <Timeline history={h} now={data!.now} period={period} parties={line.parties.map((p) => p.name)} />
+          </section>
+        </>
+      )}
+
+      <section aria-labelledby="history-uptime-title">
+        <h2 id="history-uptime-title">{t('history:uptime.title')}</h2>
+        {!uptime ? <p>{t('loading')}</p> : uptime.peers.length === 0 ? <p>{t('history:uptime.none')}</p> : (
+          <>
+            <UptimeChart peers={uptime.peers} now={uptime.now} />
+            <UptimeLegend />
+            <details>
+              <summary>{t('history:uptime.asTable')}</summary>
+              <table>
+                <thead><tr><th scope="col">{t('history:uptime.peerCol')}</th><th scope="col">{t('history:uptime.status')}</th><th scope="col">{t('history:uptime.from')}</th><th scope="col">{t('history:uptime.to')}</th></tr></thead>
+                <tbody>
+                  {uptime.peers.flatMap((p) => segments(p, uptime.now - 24 * HOUR, uptime.now).map((s) => (
+                    <tr key={`${p.peer}-${s.start}`}>
+                      <td>{p.peer}</td>
+                      <td>{t(`history:link.${s.status}`)}</td>
+                      <td>{formatTime(s.start, z)}</td>
+                      <td>{formatTime(s.end, z)}</td>
+                    </tr>
+                  )))}
+                </tbody>
+              </table>
+            </details>
+          </>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function Timeline({ history, now, period, parties }: { history: HistoryReply; now: number; period: Period; parties: string[] }) {
+  const calls = history.timeline;
+  const first = calls.length ? calls[0].time : now - 7 * DAY;
+  const from = history.from ?? Math.min(first, now - HOUR) - Math.max(HOUR, (now - first) * 0.03);
+  const lanes: string[][] = [];
+  for (const a of parties) for (const b of parties) if (a !== b && calls.some((c) => c.party === a && c.toParty === b)) lanes.push([a, b]);
+  for (const c of calls) if (!lanes.some(([a, b]) => a === c.party && b === c.toParty)) lanes.push([c.party, c.toParty]);
+  if (lanes.length === 0) return <p>{t('history:timeline.none', { period: t(`history:period.${period}`) })}</p>;
+  return (
+    <>
+      <CallTimeline calls={calls} from={from} to={now} now={now} lanes={lanes} />
+      <StatusLegend />
+      <details>
+        <summary>{t('history:timeline.asTable')}</summary>
+        <ol class="timeline-list">
+          {calls.map((c) => <li key={c.call} data-status={c.status}>{describeCall(c)}</li>)}
+        </ol>
+      </details>
+    </>
+  );
 }

@@ -1,0 +1,121 @@
+import { t } from '../../../app/t.ts';
+import { formatTime } from '../../../i18n/index.ts';
+import { AckButton } from './AckButton.tsx';
+import type { ItemContext } from './context.ts';
+import { languageName } from './language.tsx';
+import { domId, idOf, refOf, type RawItem } from './types.ts';
+
+const NOTICE_KINDS = ['flight_operations', 'exercise', 'missile_launch', 'naval_transit', 'airspace_closure', 'other'];
+const LINK_STATES = ['up', 'degraded', 'down', 'unknown'];
+
+/** What kind of thing an entry reference points at, for the sentence that names it. */
+function targetKind(ref: string, ctx: ItemContext): 'message' | 'check' | 'notice' | 'entry' {
+  if (ctx.messages.has(ref)) return 'message';
+  if (ctx.checks.has(ref)) return 'check';
+  const k = ctx.related.byId.get(ref)?.kind;
+  return k === 'message' || k === 'check' || k === 'notice' ? k : 'entry';
+}
+
+const short = (s: unknown, n = 140) => {
+  const text = String(s ?? '').replace(/\s+/g, ' ').trim();
+  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
+};
+
+/** One sentence for an entry that is not a message, so the transcript reads as the whole record. */
+export function describe(item: RawItem, ctx: ItemContext): string {
+  const b = item.body ?? {};
+  const party = item.party;
+  const by = String(b.by ?? b.from ?? '');
+  switch (item.kind) {
+    case 'ack': {
+      const ref = refOf(b, 'ref') ?? '?';
+      return t(`line:event.ack.${targetKind(ref, ctx)}`, { party, by, ref });
+    }
+    case 'translation':
+      return t('line:event.translation', { party, by: b.translator ?? '', ref: refOf(b, 'ref') ?? '?', lang: languageName(b.lang), stage: t(`line:stage.${b.stage}`) });
+    case 'escalation':
+      return b.notify
+        ? t('line:event.escalation', { party, ref: refOf(b, 'ref') ?? '?', level: b.level, notify: b.notify })
+        : t('line:event.escalationNobody', { party, ref: refOf(b, 'ref') ?? '?', level: b.level });
+    case 'call.request':
+      return b.to ? t('line:event.call.requestTo', { party, from: b.from ?? '', to: b.to, toParty: b.toParty ?? '' }) : t('line:event.call.request', { party, from: b.from ?? '', toParty: b.toParty ?? '' });
+    case 'call.accept':
+      return t('line:event.call.accept', { party, by, ref: refOf(b, 'call') ?? '?' });
+    case 'call.decline':
+      return b.reason ? t('line:event.call.declineReason', { party, by, ref: refOf(b, 'call') ?? '?', reason: short(b.reason) }) : t('line:event.call.decline', { party, by, ref: refOf(b, 'call') ?? '?' });
+    case 'call.unanswered':
+      return t('line:event.call.unanswered', { party, ref: refOf(b, 'call') ?? '?' });
+    case 'call.cancel':
+      return t('line:event.call.cancel', { party, by, ref: refOf(b, 'call') ?? '?' });
+    case 'call.end':
+      return t('line:event.call.end', { party, by, ref: refOf(b, 'call') ?? '?' });
+    case 'readout':
+      return t(b.public ? 'line:event.readoutPublic' : 'line:event.readout', { party, by, ref: refOf(b, 'call') ?? '?' });
+    case 'notice':
+      return t('line:event.notice', { party, by, kind: t(`line:noticeKind.${NOTICE_KINDS.includes(b.kind) ? b.kind : 'other'}`), text: short(b.text) });
+    case 'notice.withdraw':
+      return t('line:event.noticeWithdraw', { party, by, ref: refOf(b, 'notice') ?? '?' });
+    case 'conflict': {
+      const [a, c] = Array.isArray(b.notices) ? b.notices.map((n: any) => (n ? idOf(n) : '?')) : ['?', '?'];
+      return t('line:event.conflict', { party, a, b: c });
+    }
+    case 'check.missed': {
+      const link = Object.entries((b.link ?? {}) as Record<string, string>).map(([p, s]) => `${p}: ${t(`line:link.${LINK_STATES.includes(s) ? s : 'unknown'}`)}`).join(', ');
+      return t('line:event.checkMissed', { party, ref: refOf(b, 'check') ?? '?', link: link || t('line:link.unknown') });
+    }
+    case 'line.test':
+      return t('line:event.lineTest', { party });
+    case 'line.test.reply':
+      return t('line:event.lineTestReply', { party, ref: typeof b.party === 'string' ? `${b.party}:${b.seq}` : '?' });
+    case 'line.settings':
+      return t('line:event.settings', { party });
+    case 'template':
+      return b.title ? t('line:event.template', { party, number: b.number, title: b.title }) : t('line:event.templateUntitled', { party, number: b.number });
+    case 'message':
+      return t('line:event.messageUnknown', { party, by });
+    default:
+      return t('line:event.other', { party, kind: item.kind });
+  }
+}
+
+const TONE: Record<string, string> = { escalation: 'tr-alert', 'check.missed': 'tr-alert', conflict: 'tr-alert', 'call.decline': 'tr-warn', 'call.unanswered': 'tr-warn', 'line.test': 'tr-muted', 'line.test.reply': 'tr-muted', 'line.settings': 'tr-muted' };
+
+/** A compact, one-line entry: an acknowledgement, a call attempt, a notice, a line test… */
+export function EventItem({ item, ctx }: { item: RawItem; ctx: ItemContext }) {
+  const id = idOf(item);
+  return (
+    <li id={domId(id)} class={`tr-item tr-event ${TONE[item.kind] ?? ''}`} data-id={id} data-kind={item.kind} tabIndex={-1}>
+      <time dateTime={new Date(item.time).toISOString()}>{formatTime(item.time, ctx.zone)}</time>
+      <span class="tr-event-text">{describe(item, ctx)}</span>
+      <span class="tr-ref">{id}</span>
+    </li>
+  );
+}
+
+/** A check call: the other side's duty officer must acknowledge it in time. */
+export function CheckItem({ item, ctx }: { item: RawItem; ctx: ItemContext }) {
+  const id = idOf(item);
+  const c = ctx.checks.get(id);
+  const b = item.body ?? {};
+  const ackBy = c?.ackBy ?? (typeof b.ackBy === 'number' ? b.ackBy : null);
+  const acked = c?.acks ?? [];
+  const ours = item.party === ctx.us;
+  const waitingForUs = !ours && !acked.some((a) => a.party === ctx.us);
+  const status = c ? (c.status === 'waiting' && ackBy !== null && ctx.now >= ackBy ? 'missed' : c.status) : 'waiting';
+  const dom = domId(id);
+  return (
+    <li id={dom} class={`tr-item tr-event tr-check${status === 'missed' ? ' tr-alert' : ''}${waitingForUs && status === 'waiting' ? ' tr-awaiting' : ''}`} data-id={id} data-kind="check" tabIndex={-1}>
+      <time dateTime={new Date(item.time).toISOString()}>{formatTime(item.time, ctx.zone)}</time>
+      <span class="tr-event-text" id={`${dom}-h`}>
+        {ours ? t('line:check.ours', { slot: b.slot ?? '' }) : t('line:check.theirs', { party: item.party, slot: b.slot ?? '' })}
+      </span>
+      <span id={`${dom}-status`} tabIndex={-1} class={`tr-status tr-check-${status}`} data-status={status}>
+        <strong>{t(`line:check.status.${status}`)}</strong>
+        {acked.map((a) => <span key={a.party}> {t('line:status.ackedBy', { by: a.by, party: a.party })} {formatTime(a.time, ctx.zone)}{a.late ? ` ${t('line:check.late')}` : ''}.</span>)}
+        {status === 'waiting' && ackBy !== null && <span> {t('line:status.dueBy', { time: formatTime(ackBy, ctx.zone) })}</span>}
+      </span>
+      {waitingForUs && (status === 'waiting' || status === 'missed') && ctx.canSpeak && <AckButton ctx={ctx} id={id} describedBy={`${dom}-h`} />}
+      <span class="tr-ref">{id}</span>
+    </li>
+  );
+}
