@@ -8,7 +8,8 @@ import { launchBrowser, openConsole } from './support/browser.ts';
 // Voice calls between two consoles in real browsers (Debian's Chromium with a
 // fake microphone) through two real linked stations: ring, accept, hear the
 // other side (WebRTC stats), hang up; decline with a reason; ring out
-// unanswered; then each side's readout, side by side.
+// unanswered; each side's readout, side by side; and a console that refuses
+// a call whose SDP does not carry the fingerprint its record names.
 
 let W: Linked;
 let M: Linked;

@@ -392,10 +392,8 @@ function onCall(line: string, call: CallView) {
 
 function onSignal(line: string, callId: string, signal: SignalRecord) {
   if (current && current.callId === callId && current.line === line) return current.received(signal);
-  if (!incoming.value.some((i) => i.call.id === callId)) {
-    // A signal may overtake the call.ringing event; keep a few, briefly.
-    if (heard.size > 32) heard.clear();
-  }
+  // Kept for a call ringing here (a signal may even overtake its call.ringing event), until it is answered.
+  if (!heard.has(callId) && heard.size >= 32) heard.delete(heard.keys().next().value!);
   const list = heard.get(callId) ?? [];
   list.push(signal);
   if (list.length > 64) list.splice(0, list.length - 64);

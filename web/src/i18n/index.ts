@@ -32,14 +32,20 @@ export function setLanguage(lang: Language): void {
   document.documentElement.lang = lang;
 }
 
+/** The member's own regional variant of the chosen language (en-GB dates for a British browser), else the language. */
+function locale(): string {
+  const lang = i18next.language;
+  return navigator.languages?.find((l) => l === lang || l.startsWith(`${lang}-`)) ?? lang;
+}
+
 /** Dates and times in the member's own zone and locale. */
 export function formatTime(ms: number | null | undefined, zone: string | undefined, style: 'full' | 'time' | 'date' = 'full'): string {
   if (ms === null || ms === undefined) return '—';
   const options: Intl.DateTimeFormatOptions = style === 'time' ? { timeStyle: 'medium' } : style === 'date' ? { dateStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'medium' };
   try {
-    return new Intl.DateTimeFormat(i18next.language, { ...options, timeZone: zone }).format(ms);
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone: zone }).format(ms);
   } catch {
-    return new Intl.DateTimeFormat(i18next.language, options).format(ms);
+    return new Intl.DateTimeFormat(locale(), options).format(ms);
   }
 }
 

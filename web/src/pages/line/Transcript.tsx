@@ -200,7 +200,7 @@ export function Transcript({ line }: { line: LineInfo }) {
                     <span class="tr-event-text">
                       {row.items.length === 1
                         ? t('line:tests.one', { party: first.party })
-                        : t('line:tests.run', { count: row.items.length, from: formatTime(first.time, zone.value), to: formatTime(last.time, zone.value) })}
+                        : t('line:tests.run', { count: row.items.length, from: formatTime(first.time, zone.value), to: formatTime(last.time, zone.value, 'time') })}
                     </span>
                   </li>
                 );

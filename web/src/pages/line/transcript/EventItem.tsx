@@ -103,11 +103,12 @@ export function CheckItem({ item, ctx }: { item: RawItem; ctx: ItemContext }) {
   const waitingForUs = !ours && !acked.some((a) => a.party === ctx.us);
   const status = c ? (c.status === 'waiting' && ackBy !== null && ctx.now >= ackBy ? 'missed' : c.status) : 'waiting';
   const dom = domId(id);
+  const slot = typeof (c?.at ?? b.at) === 'number' ? formatTime(c?.at ?? b.at, ctx.zone) : String(b.slot ?? '');
   return (
     <li id={dom} class={`tr-item tr-event tr-check${status === 'missed' ? ' tr-alert' : ''}${waitingForUs && status === 'waiting' ? ' tr-awaiting' : ''}`} data-id={id} data-kind="check" tabIndex={-1}>
       <time dateTime={new Date(item.time).toISOString()}>{formatTime(item.time, ctx.zone)}</time>
       <span class="tr-event-text" id={`${dom}-h`}>
-        {ours ? t('line:check.ours', { slot: b.slot ?? '' }) : t('line:check.theirs', { party: item.party, slot: b.slot ?? '' })}
+        {ours ? t('line:check.ours', { slot }) : t('line:check.theirs', { party: item.party, slot })}
       </span>
       <span id={`${dom}-status`} tabIndex={-1} class={`tr-status tr-check-${status}`} data-status={status}>
         <strong>{t(`line:check.status.${status}`)}</strong>
