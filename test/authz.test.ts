@@ -6,7 +6,7 @@ import { canOnLine, canSeeLine, type LineAccess, type Member } from '../src/core
 import type { Role } from '../src/core/role.ts';
 import { formatVerifierKey } from '../src/core/note/key.ts';
 import { nodeCrypto, newSeed, signerFromSeed } from '../src/node/crypto.ts';
-import { eventually, makeStationDir, startStation, type StationDir, type StationProcess } from './support/station.ts';
+import { api, eventually, makeStationDir, startStation, type StationDir, type StationProcess } from './support/station.ts';
 import {
   hiddenEndpoints, INSIDERS, lineEndpoints, OUTSIDERS, stationEndpoints,
   type LineEndpoint, type LineFixture, type Method,
@@ -39,21 +39,10 @@ interface Reply { status: number; text: string; json: any; headers: Record<strin
 const VOLATILE = new Set(['date', 'keep-alive', 'connection']);
 
 async function http(base: string, token: string | undefined, method: string, path: string, body?: unknown): Promise<Reply> {
-  const res = await fetch(new URL(path, base), {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const reply = await api(base, token, method, path, body);
   const headers: Record<string, string> = {};
-  for (const [k, v] of res.headers) if (!VOLATILE.has(k)) headers[k] = v;
-  return { status: res.status, text, json, headers };
+  for (const [k, v] of Object.entries(reply.headers)) if (!VOLATILE.has(k)) headers[k] = v;
+  return { ...reply, headers };
 }
 
 interface Stream { name: string; raw: string[]; events: any[] }

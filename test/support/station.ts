@@ -109,7 +109,9 @@ export async function api(url: string, token: string | undefined, method: string
   } catch {
     json = undefined;
   }
-  return { status: res.status, json, text };
+  const headers: Record<string, string> = {};
+  for (const [k, v] of res.headers) headers[k] = v;
+  return { status: res.status, json, text, headers };
 }
 
 /** A loopback port free right now (for stations that must keep their address across restarts). */

@@ -16,18 +16,11 @@ import type { CallState, CheckState, LineState } from './state.ts';
 /** Milliseconds since the epoch; an item is in the period when `from <= time < to` (its entry's author time). */
 export interface HistoryQuery { from?: number; to?: number }
 
-export interface PairHistory {
+export interface PairHistory extends CallCounts {
   /** Who placed the calls. */
   caller: { party: string; name: string };
   /** The person asked for (the request's `to`), or who accepted if nobody was named, else null. */
   callee: { party: string; name: string | null };
-  attempts: number;
-  accepted: number;
-  declined: number;
-  unanswered: number;
-  cancelled: number;
-  /** When the last accepted call of the period started (its accept time). */
-  lastSpoke: number | null;
   /** Total length of the pair's ended calls. */
   talkMs: number;
 }
@@ -39,6 +32,7 @@ export interface CallCounts {
   declined: number;
   unanswered: number;
   cancelled: number;
+  /** When the last accepted call of the period started (its accept time). */
   lastSpoke: number | null;
 }
 
