@@ -84,8 +84,10 @@ function apply(s: LineState, e: Entry): string | undefined {
   switch (e.kind) {
     case MESSAGE_KIND: {
       if (!is.message(b)) return bad();
+      // Spelled out rather than spread: messages are most of a line, and this keeps each one a compact object.
       s.messages.set(stamp.id, {
-        ...stamp, from: b.from, text: b.text, lang: b.lang, precedence: b.precedence ?? 'ROUTINE', ackBy: b.ackBy, template: b.template,
+        id: stamp.id, party: stamp.party, seq: stamp.seq, time: stamp.time, seen: stamp.seen,
+        from: b.from, text: b.text, lang: b.lang, precedence: b.precedence ?? 'ROUTINE', ackBy: b.ackBy, template: b.template,
         acks: [], translations: [], escalations: [],
       });
       if (e.party !== s.me) s.openIncoming.add(stamp.id);
