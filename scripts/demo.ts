@@ -194,10 +194,15 @@ console.log(`Lines: 'deconfliction' (Washington, Moscow, Paris), 'washington-kyi
 Try, as Washington's duty officer:
   export HOTLINE_URL=${wUrl} HOTLINE_TOKEN=${tokens.get('Washington')}
   ./bin/hotline.mjs line list
-  curl -s -H "authorization: Bearer $HOTLINE_TOKEN" $HOTLINE_URL/v1/lines/deconfliction/transcript | head -c 600
-  ./bin/hotline.mjs send --line deconfliction --text "Standing by" --lang en
-  curl -s -H "authorization: Bearer $HOTLINE_TOKEN" $HOTLINE_URL/v1/links
+  ./bin/hotline.mjs messages deconfliction
+  ./bin/hotline.mjs send deconfliction "Standing by." --precedence IMMEDIATE --lang en
+  ./bin/hotline.mjs calls deconfliction
+  ./bin/hotline.mjs history deconfliction
+  ./bin/hotline.mjs notices deconfliction
+  ./bin/hotline.mjs events --line deconfliction      (live; Ctrl-C to stop)
   ./bin/hotline.mjs verify --line deconfliction --key '${keys.get('Washington')}' --key '${keys.get('Moscow')}' --key '${keys.get('Paris')}'
+
+Or open a console above in a browser and sign in (e.g. austin at Washington, shoigu at Moscow).
 
 Ctrl-C stops the demo; its data stays in .demo/.`);
 
