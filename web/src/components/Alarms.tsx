@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { events } from '../app/session.ts';
+import { events, me } from '../app/session.ts';
 import { t } from '../app/t.ts';
 
 interface Shown { id: number; text: string }
@@ -10,7 +10,9 @@ export function Alarms() {
   useEffect(() => events.on((e) => {
     if (e.type !== 'alarm') return;
     const a = e.alarm ?? {};
-    const text = t(`alarm.${a.kind}`, { line: e.line ?? '', message: a.message ?? '', level: a.level ?? '', party: a.party ?? '' });
+    let text = t(`alarm.${a.kind}`, { line: e.line ?? '', message: a.message ?? '', level: a.level ?? '', party: a.party ?? '' });
+    // An escalation names the person it is for: say so to them, plainly.
+    if (a.kind === 'deadline' && a.notify && a.notify === me.value?.name) text += ` ${t('alarm.forYou')}`;
     setShown((s) => [...s.slice(-4), { id: Date.now() + Math.random(), text }]);
   }), []);
   return (
