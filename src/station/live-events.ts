@@ -73,7 +73,10 @@ export function liveEvents(s: LineState, entries: Entry[], receipts: (party: str
     const [a, b] = (e.body.notices as Array<Record<string, unknown>>).map((x) => refId(x as { party: string; seq: number }));
     conflictKeys.add(pairKey(a, b));
   }
-  for (const c of conflicts(s)) if (c.notices.some((n) => noticeIds.has(n)) || conflictKeys.has(c.id)) out.push({ type: 'conflict', line, need: 'read', conflict: presentConflict(c) });
+  // Only batches that touched a notice or a conflict can change one (most batches are messages).
+  if (noticeIds.size > 0 || conflictKeys.size > 0) {
+    for (const c of conflicts(s)) if (c.notices.some((n) => noticeIds.has(n)) || conflictKeys.has(c.id)) out.push({ type: 'conflict', line, need: 'read', conflict: presentConflict(c) });
+  }
   for (const id of touched.check) {
     const c = s.checks.get(id);
     if (c) out.push({ type: 'check', line, need: 'read', check: presentCheck(s, c, now) });

@@ -22,6 +22,8 @@ import type { Station } from './station.ts';
 export function startScheduler(station: Station, everyMs = 1000): { stop(): void; tick(): Promise<void> } {
   const inFlight = new Set<string>();
   const ownDeadlines: Array<{ at: number; line: string; id: string }> = [];
+  /** Lines whose stored messages have been looked through for deadlines still to come (after a restart). */
+  const seeded = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let timerAt = Infinity;
   let running: Promise<void> | undefined;
@@ -70,6 +72,14 @@ export function startScheduler(station: Station, everyMs = 1000): { stop(): void
           const state = await station.lineStates.get(record.id);
           if (!state) continue;
           const now = station.clock();
+          if (!seeded.has(record.id)) {
+            seeded.add(record.id);
+            const watched = new Set(ownDeadlines.filter((d) => d.line === record.id).map((d) => d.id));
+            for (const m of state.messages.values()) {
+              if (m.party === station.name && m.ackBy !== undefined && m.ackBy > now && !watched.has(m.id)) ownDeadlines.push({ at: m.ackBy, line: record.id, id: m.id });
+            }
+            ownDeadlines.sort((a, b) => a.at - b.at);
+          }
           const { actions, wake: next } = dueActions(state, { now, roster: await rosterNames(station, record.id) });
           if (next !== null) wake = Math.min(wake, next);
           for (const action of actions) perform(state, action);
