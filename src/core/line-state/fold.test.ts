@@ -25,6 +25,7 @@ describe('messages', () => {
     assert.equal(m.precedence, 'FLASH');
     assert.equal(m.text, 'Flight of four crossing at 0900Z');
     assert.equal(s.openIncoming.size, 0, 'our own message is not incoming');
+    assert.deepEqual([...s.openOutgoing], [idOf(sent)], 'ours, waiting for the other side');
     assert.deepEqual(messageProgress(s, m, T0).status, 'sent');
     assert.deepEqual(messageProgress(s, m, T0).waitingFor, [M]);
     assert.equal(messageProgress(s, m, T0 + 5 * MINUTE - 1).status, 'sent');
@@ -44,6 +45,7 @@ describe('messages', () => {
     assert.deepEqual(p.acks.get(M), { ...s.messages.get(idOf(sent))!.acks[0] });
     assert.equal(p.acks.get(M)!.by, 'Ivan');
     assert.equal(states.get(M)!.openIncoming.size, 0);
+    assert.equal(s.openOutgoing.size, 0, 'no longer waiting for anyone');
   });
 
   test('a message without precedence is ROUTINE; one without ackBy is never overdue', () => {

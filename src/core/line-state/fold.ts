@@ -91,6 +91,7 @@ function apply(s: LineState, e: Entry): string | undefined {
         acks: [], translations: [], escalations: [],
       });
       if (e.party !== s.me) s.openIncoming.add(stamp.id);
+      else if (s.line.parties.length > 1) s.openOutgoing.add(stamp.id);
       return;
     }
     case ACK_KIND: {
@@ -101,6 +102,7 @@ function apply(s: LineState, e: Entry): string | undefined {
       if (!item) return target;
       insertStamped(item.acks, { ...stamp, by: b.by });
       if (e.party === s.me) s.openIncoming.delete(target);
+      if (item.party === s.me && s.openOutgoing.has(target) && s.line.parties.every((p) => p.name === s.me || item.acks.some((a) => a.party === p.name))) s.openOutgoing.delete(target);
       return;
     }
     case TRANSLATION_KIND: {

@@ -98,6 +98,8 @@ export interface LineState {
   waiting: Map<string, Entry[]>;
   /** Messages from other parties this station has not acknowledged. */
   openIncoming: Set<string>;
+  /** This station's messages that some other party has not acknowledged yet. */
+  openOutgoing: Set<string>;
   /** Entries whose bodies did not match their kind: kept in the log, ignored here. */
   malformed: number;
 }
@@ -107,7 +109,7 @@ export function createLineState(line: Line, me: string): LineState {
     line, me,
     applied: new Set(), messages: new Map(), calls: new Map(), readouts: new Map(), notices: new Map(),
     overlaps: new Map(), conflictRecords: new Map(), checks: new Map(), templates: new Map(), settings: new Map(),
-    unansweredTests: new Map(), answeredTests: new Set(), waiting: new Map(), openIncoming: new Set(), malformed: 0,
+    unansweredTests: new Map(), answeredTests: new Set(), waiting: new Map(), openIncoming: new Set(), openOutgoing: new Set(), malformed: 0,
   };
 }
 

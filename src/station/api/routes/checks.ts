@@ -65,8 +65,9 @@ export async function checkRoutes(app: FastifyInstance) {
     const receipts = await station.store.cosignedSizes({ line: line.id, party: station.name });
     let awaiting = 0;
     let overdue = 0;
-    for (const m of state.messages.values()) {
-      if (m.party !== station.name) continue;
+    // Only messages still waiting for someone: a long line's acknowledged history is not walked.
+    for (const id of state.openOutgoing) {
+      const m = state.messages.get(id)!;
       const view = presentMessage(state, m, receipts, now);
       if (view.status !== 'acknowledged') awaiting++;
       if (view.status === 'overdue') overdue++;
