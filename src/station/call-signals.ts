@@ -1,6 +1,6 @@
 import { fromBase64, toBase64 } from '../core/encoding.ts';
 import { HotlineError } from '../core/errors.ts';
-import { verifyEntry } from '../core/entry.ts';
+import { decodeEntry, verifyEntry } from '../core/entry.ts';
 import { CALL_ACCEPT, CALL_REQUEST } from '../core/kinds/call.ts';
 import { refId } from '../core/kinds/ref.ts';
 import { callOutcome } from '../core/line-state/calls.ts';
@@ -75,8 +75,8 @@ export class CallSignals {
       let recorded: unknown;
       try {
         const bytes = fromBase64(msg.proof);
-        const head = JSON.parse(new TextDecoder().decode(bytes)) as { seq: number };
-        const entry = verifyEntry(st.crypto, bytes, { line: msg.line, party: peer, seq: head.seq, publicKey: parseVerifierKey(st.crypto, author!.key).publicKey });
+        // The entry names its own position; what matters is that the peer signed it.
+        const entry = verifyEntry(st.crypto, bytes, { line: msg.line, party: peer, seq: decodeEntry(bytes).seq, publicKey: parseVerifierKey(st.crypto, author!.key).publicKey });
         const names = msg.kind === 'offer' ? entry.kind === CALL_REQUEST && refId(entry) === msg.call : entry.kind === CALL_ACCEPT && refId(entry.body.call as { party: string; seq: number }) === msg.call;
         if (names) recorded = entry.body.fingerprint;
       } catch {

@@ -34,12 +34,12 @@ export class LineStates {
       for (const e of entries) foldEntry(state, e);
       return state;
     }
-    if (this.loading.has(line)) this.arrivedWhileLoading.set(line, [...(this.arrivedWhileLoading.get(line) ?? []), ...entries]);
+    if (this.loading.has(line)) {
+      const held = this.arrivedWhileLoading.get(line);
+      if (held) held.push(...entries);
+      else this.arrivedWhileLoading.set(line, [...entries]);
+    }
     return undefined;
-  }
-
-  loaded(): LineState[] {
-    return [...this.states.values()];
   }
 
   private async load(id: string): Promise<LineState | null> {

@@ -6,7 +6,6 @@ import {
 import { parseRefId } from '../../core/kinds/ref.ts';
 import { callOutcome } from '../../core/line-state/calls.ts';
 import { ownSettings } from '../../core/line-state/due.ts';
-import type { CallState } from '../../core/line-state/state.ts';
 import type { Member } from '../../core/policy.ts';
 import type { Appended } from '../appender.ts';
 import { lineFor } from '../line-access.ts';
@@ -65,9 +64,4 @@ export async function answerCall(station: Station, actor: Member, lineId: string
         return station.appender.append({ line: line.id, kind: CALL_END, body: { call: ref, by: actor.name } });
     }
   });
-}
-
-/** The call a signal belongs to, with the side this station is on. */
-export function sideOf(station: Station, call: CallState): 'caller' | 'callee' | null {
-  return call.party === station.name ? 'caller' : call.toParty === station.name ? 'callee' : null;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { decodeEntry } from '../../../core/entry.ts';
 import { nextSlot } from '../../../core/check-schedule/schedule.ts';
 import { contactHistory, historyCsv } from '../../../core/line-state/history.ts';
 import { ownSettings } from '../../../core/line-state/due.ts';
@@ -57,8 +58,7 @@ export async function checkRoutes(app: FastifyInstance) {
       const size = station.replicator.size({ line: line.id, party: p });
       if (size > 0) {
         const [bytes] = await station.store.entries({ line: line.id, party: p }, size - 1, size);
-        const time = JSON.parse(new TextDecoder().decode(bytes)).time as number;
-        lastContact = Math.max(lastContact ?? 0, time);
+        lastContact = Math.max(lastContact ?? 0, decodeEntry(bytes).time);
       }
     }
     const incoming = [...state.openIncoming].map((id) => state.messages.get(id)!);
