@@ -22,7 +22,7 @@ import { noticeRoutes } from './routes/notices.ts';
 import { checkRoutes } from './routes/checks.ts';
 import { lineConfigRoutes } from './routes/line-config.ts';
 import { eventStream } from './event-stream.ts';
-import { lineGate } from './line-gate.ts';
+import { inputRules } from './input-rules.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -105,7 +105,7 @@ export async function buildApp(station: Station): Promise<FastifyInstance> {
     else req.log.debug({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
-  await lineGate(app);
+  await inputRules(app);
   await app.register(stationRoutes);
   await app.register(sessionRoutes);
   await app.register(memberRoutes);
