@@ -11,13 +11,28 @@ export const SIZE_CONTENT_TYPE = 'text/x.tlog.size';
 const TEXT = 'text/plain; charset=utf-8';
 
 // 63 proof lines and a checkpoint with a hundred signatures fit in well under this.
-const BODY_LIMIT = 64 * 1024;
+export const BODY_LIMIT = 64 * 1024;
+/**
+ * A witness answers anyone on the network, so every stage of a request is
+ * bounded: headers must arrive within WITNESS_HEADERS_MS (slowloris), the
+ * whole request within WITNESS_REQUEST_MS, and a socket that says nothing for
+ * WITNESS_IDLE_MS is closed. A station's request is a few KiB sent at once.
+ */
+export const WITNESS_HEADERS_MS = 5_000;
+export const WITNESS_REQUEST_MS = 10_000;
+export const WITNESS_IDLE_MS = 10_000;
+/** Headers of a real request are a few hundred bytes. */
+const MAX_HEADER_BYTES = 8 * 1024;
 
 export async function buildWitnessApp(deps: WitnessDeps, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
+    connectionTimeout: WITNESS_IDLE_MS,
+    keepAliveTimeout: 5_000,
+    requestTimeout: WITNESS_REQUEST_MS,
+    http: { headersTimeout: WITNESS_HEADERS_MS, requestTimeout: WITNESS_REQUEST_MS, connectionsCheckingInterval: 1_000, maxHeaderSize: MAX_HEADER_BYTES },
   });
   // The spec names no request content type: take any (or none) as raw bytes and decode strictly below.
   app.removeAllContentTypeParsers();

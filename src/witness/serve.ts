@@ -2,7 +2,18 @@ import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { nodeCrypto } from '../node/crypto.ts';
 import { parseListen } from '../station/config.ts';
+import { Admission } from '../station/link/admission.ts';
 import { buildWitnessApp } from './app.ts';
+
+/**
+ * Connections one address may hold at once. A station sends one request per
+ * checkpoint and per log, a few at a time; more from one address is a flood.
+ */
+export const WITNESS_PER_ADDRESS = 16;
+/** Connections held in all: each is small (a 64 KiB body at most), so this bounds memory. */
+export const WITNESS_TOTAL = 256;
+/** The longest a connection lives; keep-alive clients simply reconnect. */
+export const WITNESS_CONNECTION_MS = 60_000;
 import { openWitness } from './open.ts';
 
 export interface ServingWitness {
@@ -23,6 +34,13 @@ export async function serveWitness(
   const { host, port } = parseListen(options.listen ?? config.listen);
   const deps = { crypto: nodeCrypto, name: identity.name, signer: identity.signer, clock: options.clock ?? Date.now, store };
   const app = await buildWitnessApp(deps, logger as FastifyBaseLogger);
+  // No one authenticates to a witness, so every connection counts against the limits for its whole life.
+  const admission = new Admission({ perAddress: WITNESS_PER_ADDRESS, total: WITNESS_TOTAL, deadlineMs: WITNESS_CONNECTION_MS });
+  app.server.on('connection', (socket) => {
+    socket.on('error', () => undefined);
+    admission.admit(socket);
+  });
+  app.server.on('error', (e) => logger.error({ reason: e.message }, 'witness listener error'));
   try {
     await app.listen({ host, port });
   } catch (e) {
@@ -42,6 +60,7 @@ export async function serveWitness(
     async close() {
       // Finish in-flight requests before the database goes away.
       await app.close();
+      admission.destroyAll();
       store.close();
     },
   };

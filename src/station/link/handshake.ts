@@ -7,7 +7,26 @@ import { EXPORTER_LABEL, EXPORTER_LENGTH, helloSigningInput, type LinkRole } fro
 import { Hello } from '../../core/link/messages.ts';
 import { parseVerifierKey } from '../../core/note/key.ts';
 
-export class HandshakeError extends Error {}
+/**
+ * How long either end waits for the other's hello once the WebSocket is open.
+ * A hello is one small message; a peer that has not sent it by then is not
+ * speaking the protocol, and its connection is dropped.
+ */
+export const HELLO_DEADLINE_MS = 5_000;
+
+/**
+ * Why a handshake failed. `bad_signature` and `wrong_peer` come from a
+ * connection speaking our protocol with a pinned name but the wrong key:
+ * a misconfiguration or a man in the middle, worth a warning each time.
+ * The others are what any stranger on the network can cause.
+ */
+export type HandshakeFailure = 'not_open' | 'no_hello' | 'not_json' | 'not_hello' | 'closed' | 'not_pinned' | 'wrong_peer' | 'bad_signature';
+
+export class HandshakeError extends Error {
+  constructor(readonly kind: HandshakeFailure, message: string) {
+    super(message);
+  }
+}
 
 export interface HandshakeParties {
   me: string;
@@ -17,58 +36,130 @@ export interface HandshakeParties {
   pinned: Map<string, string>;
 }
 
+export interface Handshaken {
+  peer: string;
+  /**
+   * Messages that arrived after the hello, before a session took the socket
+   * over; the session calls this once, as it attaches its own listener.
+   */
+  takeEarly(): WebSocket.RawData[];
+}
+
 /**
  * Proves our station key to the other end and checks theirs, both bound to
  * this TLS session. The dialer speaks first and names whom it expects; the
- * listener answers only a pinned party. Resolves to the peer's party name.
+ * listener answers only a pinned party. The hello is checked in the same turn
+ * of the event loop that delivered it, and `onVerified` runs there too (it
+ * raises the message limit), so that a message the peer sends right after its
+ * hello is already read under the authenticated limits.
  */
-export async function handshake(ws: WebSocket, tls: TLSSocket, role: LinkRole, parties: HandshakeParties, expect?: string, timeoutMs = 5000): Promise<string> {
-  const exporter = new Uint8Array(tls.exportKeyingMaterial(EXPORTER_LENGTH, EXPORTER_LABEL, Buffer.alloc(0)));
+export function handshake(
+  ws: WebSocket,
+  tls: TLSSocket,
+  role: LinkRole,
+  parties: HandshakeParties,
+  expect?: string,
+  timeoutMs = HELLO_DEADLINE_MS,
+  onVerified: () => void = () => undefined,
+): Promise<Handshaken> {
+  if (ws.readyState !== ws.OPEN || tls.destroyed) return Promise.reject(new HandshakeError('not_open', 'the connection closed before the handshake'));
+  let exporter: Uint8Array;
+  try {
+    exporter = new Uint8Array(tls.exportKeyingMaterial(EXPORTER_LENGTH, EXPORTER_LABEL, Buffer.alloc(0)));
+  } catch {
+    return Promise.reject(new HandshakeError('not_open', 'the TLS session has no keying material'));
+  }
   const sayHello = (to: string) => {
     const sig = parties.signer.sign(helloSigningInput(role, parties.me, to, exporter));
     ws.send(JSON.stringify({ t: 'hello', party: parties.me, sig: toBase64(sig) }));
   };
+  const check = (hello: unknown): string => {
+    if (!Value.Check(Hello, hello)) throw new HandshakeError('not_hello', 'the first message was not a hello');
+    const peer = hello.party;
+    if (role === 'dialer' && peer !== expect) throw new HandshakeError('wrong_peer', `expected ${expect} but ${peer} answered`);
+    const keyText = parties.pinned.get(peer);
+    if (!keyText) throw new HandshakeError('not_pinned', `${peer} is not a pinned peer`);
+    const key = parseVerifierKey(parties.crypto, keyText);
+    const theirRole: LinkRole = role === 'dialer' ? 'listener' : 'dialer';
+    let sig: Uint8Array;
+    try {
+      sig = fromBase64(hello.sig);
+    } catch {
+      throw new HandshakeError('bad_signature', `${peer}'s hello signature is not base64`);
+    }
+    if (!parties.crypto.verify(key.publicKey, helloSigningInput(theirRole, peer, parties.me, exporter), sig)) {
+      throw new HandshakeError('bad_signature', `${peer}'s hello is not signed by its pinned key for this TLS session`);
+    }
+    onVerified();
+    if (role === 'listener') sayHello(peer);
+    return peer;
+  };
   if (role === 'dialer') sayHello(expect!);
-  const hello = await nextMessage(ws, timeoutMs);
-  if (!Value.Check(Hello, hello)) throw new HandshakeError('the first message was not a hello');
-  const peer = hello.party;
-  if (role === 'dialer' && peer !== expect) throw new HandshakeError(`expected ${expect} but ${peer} answered`);
-  const keyText = parties.pinned.get(peer);
-  if (!keyText) throw new HandshakeError(`${peer} is not a pinned peer`);
-  const key = parseVerifierKey(parties.crypto, keyText);
-  const theirRole: LinkRole = role === 'dialer' ? 'listener' : 'dialer';
-  let sig: Uint8Array;
-  try {
-    sig = fromBase64(hello.sig);
-  } catch {
-    throw new HandshakeError(`${peer}'s hello signature is not base64`);
-  }
-  if (!parties.crypto.verify(key.publicKey, helloSigningInput(theirRole, peer, parties.me, exporter), sig)) {
-    throw new HandshakeError(`${peer}'s hello is not signed by its pinned key for this TLS session`);
-  }
-  if (role === 'listener') sayHello(peer);
-  return peer;
+  return awaitHello(ws, timeoutMs, check);
 }
 
-function nextMessage(ws: WebSocket, timeoutMs: number): Promise<unknown> {
+function awaitHello(ws: WebSocket, timeoutMs: number, check: (hello: unknown) => string): Promise<Handshaken> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new HandshakeError('no hello within the time limit')), timeoutMs);
+    const timer = setTimeout(() => fail(new HandshakeError('no_hello', 'no hello within the time limit')), timeoutMs);
+    timer.unref();
     const onMessage = (data: WebSocket.RawData) => {
+      let hello: unknown;
       try {
-        done(undefined, JSON.parse(data.toString()));
+        hello = JSON.parse(data.toString());
       } catch {
-        done(new HandshakeError('the hello was not JSON'));
+        fail(new HandshakeError('not_json', 'the hello was not JSON'));
+        return;
       }
+      let peer: string;
+      try {
+        peer = check(hello);
+      } catch (e) {
+        fail(e as Error);
+        return;
+      }
+      stop();
+      // Hold what follows until the session attaches its own listener.
+      const early: WebSocket.RawData[] = [];
+      const hold = (d: WebSocket.RawData) => void early.push(d);
+      ws.on('message', hold);
+      resolve({
+        peer,
+        takeEarly: () => {
+          ws.off('message', hold);
+          return early.splice(0);
+        },
+      });
     };
-    const onClose = () => done(new HandshakeError('closed during the handshake'));
-    function done(err?: Error, value?: unknown) {
+    const onClose = () => fail(new HandshakeError('closed', 'closed during the handshake'));
+    function stop() {
       clearTimeout(timer);
       ws.off('message', onMessage);
       ws.off('close', onClose);
-      if (err) reject(err);
-      else resolve(value);
+    }
+    function fail(err: Error) {
+      stop();
+      reject(err);
     }
     ws.on('message', onMessage);
     ws.on('close', onClose);
   });
+}
+
+/**
+ * Refuses a connection with a reason the other end can read. A close reason
+ * is at most 123 bytes of UTF-8 and ws throws on a longer one; a peer name
+ * from a hostile hello may be long and multi-byte, so the reason is cut by
+ * bytes, and a socket already gone is simply destroyed.
+ */
+export function refuse(ws: WebSocket, code: number, reason: string): void {
+  let text = reason;
+  while (Buffer.byteLength(text) > 123) text = text.slice(0, -1);
+  try {
+    ws.close(code, text.replace(/[\uD800-\uDBFF]$/, ''));
+  } catch {
+    ws.terminate();
+    return;
+  }
+  // A silent client may never complete the closing handshake.
+  setTimeout(() => ws.terminate(), 500).unref();
 }

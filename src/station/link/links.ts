@@ -1,4 +1,3 @@
-import type { TLSSocket } from 'node:tls';
 import type WebSocket from 'ws';
 import type { Logger } from 'pino';
 import type { Crypto, Signer } from '../../core/crypto.ts';
@@ -7,10 +6,22 @@ import type { LinkMessage, Signal } from '../../core/link/messages.ts';
 import { linkStatus, uptime, type LinkStatus } from '../../core/link/status.ts';
 import type { PeerRecord, Store } from '../storage/store.ts';
 import { dial } from './dialer.ts';
-import { handshake, HandshakeError } from './handshake.ts';
-import { listenForPeers } from './link-server.ts';
+import { handshake, HandshakeError, refuse, type HandshakeFailure } from './handshake.ts';
+import { listenForPeers, type Arrival } from './link-server.ts';
+import { LINK_MAX_PAYLOAD, raisePayloadLimit } from './payload-limit.ts';
 import { PeerSession } from './peer-session.ts';
 import type { Replicator } from './replicator.ts';
+
+/**
+ * Refused handshakes are logged one by one up to this many per
+ * REFUSAL_LOG_MS, then only counted, so that a flood cannot fill the log.
+ * On the listener, refusals any stranger can cause (no hello, garbage, an
+ * unpinned name) are debug only; a pinned name with the wrong key (a man in
+ * the middle, or a changed key) is always worth a warning.
+ */
+const REFUSALS_LOGGED = 20;
+const REFUSAL_LOG_MS = 10_000;
+const ALARMING: ReadonlySet<HandshakeFailure> = new Set(['bad_signature', 'wrong_peer']);
 
 export interface LinkView {
   peer: string;
@@ -40,8 +51,10 @@ export class Links {
   private readonly sessions = new Map<string, PeerSession>();
   private readonly peers = new Map<string, PeerState>();
   private timers: NodeJS.Timeout[] = [];
-  private server?: { url: string; close(): Promise<void> };
+  private server?: { url: string; pending(): number; close(): Promise<void> };
   private stopped = false;
+  private refusalsLogged = 0;
+  private refusalsQuiet = 0;
   onStatus?: (peer: string, status: LinkStatus, previous: LinkStatus) => void;
   /** A peer relayed call signalling; checked and handed to consoles by the station. */
   onSignal?: (peer: string, signal: Signal) => void;
@@ -64,9 +77,14 @@ export class Links {
   }
 
   async start(tls: { key: string; cert: string }, host: string, port: number): Promise<string> {
-    this.server = await listenForPeers(tls, host, port, (ws, socket, remote) => void this.accept(ws, socket, remote));
+    this.server = await listenForPeers(tls, host, port, (arrival) => void this.accept(arrival), { logger: this.deps.logger });
     await this.reloadPeers();
     const beat = this.deps.heartbeatMs;
+    this.timers.push(setInterval(() => {
+      if (this.refusalsQuiet > 0) this.deps.logger?.warn({ count: this.refusalsQuiet }, 'refused more links than were logged one by one');
+      this.refusalsLogged = 0;
+      this.refusalsQuiet = 0;
+    }, REFUSAL_LOG_MS));
     this.timers.push(setInterval(() => void this.reloadPeers(), 2000));
     this.timers.push(setInterval(() => {
       for (const s of this.sessions.values()) s.heartbeat();
@@ -131,14 +149,41 @@ export class Links {
     return new Map([...this.peers.values()].map((p) => [p.record.name, p.record.key]));
   }
 
-  private async accept(ws: WebSocket, socket: TLSSocket, remote: string): Promise<void> {
+  /** Unauthenticated connections the listener holds now. */
+  get pendingConnections(): number {
+    return this.server?.pending() ?? 0;
+  }
+
+  private async accept({ ws, socket, remote, authenticated }: Arrival): Promise<void> {
     try {
-      const peer = await handshake(ws, socket, 'listener', { me: this.deps.me, signer: this.deps.signer, crypto: this.deps.crypto, pinned: this.pinned() });
-      this.adopt(peer, 'listener', remote, ws);
+      const { peer, takeEarly } = await handshake(ws, socket, 'listener', this.parties(), undefined, undefined, () => this.authenticated(ws, authenticated));
+      this.adopt(peer, 'listener', remote, ws, takeEarly());
     } catch (e) {
-      this.deps.logger?.warn({ remote, reason: (e as Error).message }, 'refused a link');
-      ws.close(4001, e instanceof HandshakeError ? e.message.slice(0, 100) : 'refused');
-      setTimeout(() => ws.terminate(), 500).unref();
+      this.refused(e, { remote }, 'refused a link', true);
+      refuse(ws, 4001, e instanceof HandshakeError ? e.message : 'refused');
+    }
+  }
+
+  /** The peer's hello verified: its connection leaves the pre-authentication limits. */
+  private authenticated(ws: WebSocket, release: () => void = () => undefined): void {
+    raisePayloadLimit(ws, LINK_MAX_PAYLOAD);
+    release();
+  }
+
+  private parties() {
+    return { me: this.deps.me, signer: this.deps.signer, crypto: this.deps.crypto, pinned: this.pinned() };
+  }
+
+  /** Logs a refused handshake; `fromStranger` when anyone on the network could have caused it (the listener side). */
+  private refused(e: unknown, context: Record<string, unknown>, msg: string, fromStranger: boolean): void {
+    const kind = e instanceof HandshakeError ? e.kind : undefined;
+    if (fromStranger && kind && !ALARMING.has(kind)) {
+      this.deps.logger?.debug({ ...context, reason: (e as Error).message }, msg);
+    } else if (this.refusalsLogged < REFUSALS_LOGGED) {
+      this.refusalsLogged++;
+      this.deps.logger?.warn({ ...context, reason: (e as Error).message }, msg);
+    } else {
+      this.refusalsQuiet++;
     }
   }
 
@@ -160,11 +205,11 @@ export class Links {
         try {
           const { ws, socket } = await dial(url, Math.max(1000, 2 * this.deps.heartbeatMs));
           try {
-            const who = await handshake(ws, socket, 'dialer', { me: this.deps.me, signer: this.deps.signer, crypto: this.deps.crypto, pinned: this.pinned() }, peer);
-            this.adopt(who, 'dialer', url, ws);
+            const { peer: who, takeEarly } = await handshake(ws, socket, 'dialer', this.parties(), peer, undefined, () => this.authenticated(ws));
+            this.adopt(who, 'dialer', url, ws, takeEarly());
             failures = 0;
           } catch (e) {
-            this.deps.logger?.warn({ peer, url, reason: (e as Error).message }, 'refused a link we dialed');
+            this.refused(e, { peer, url }, 'refused a link we dialed', false);
             ws.terminate();
             throw e;
           }
@@ -181,10 +226,10 @@ export class Links {
   }
 
   /** Keeps one session per peer: the one dialed by the party whose name sorts first, else the newest. */
-  private adopt(peer: string, role: LinkRole, endpoint: string, ws: WebSocket): void {
+  private adopt(peer: string, role: LinkRole, endpoint: string, ws: WebSocket, early: WebSocket.RawData[]): void {
     const session = new PeerSession(peer, role, endpoint, ws, (s, m) => this.dispatch(s, m), (s, e) => {
       this.deps.logger?.warn({ peer: s.peer, reason: (e as Error).message }, 'link message failed');
-    });
+    }, early);
     const existing = this.sessions.get(peer);
     if (existing?.isOpen) {
       const preferredDialer = [this.deps.me, peer].sort()[0];

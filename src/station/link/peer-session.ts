@@ -28,12 +28,14 @@ export class PeerSession {
     private readonly ws: WebSocket,
     handler: (session: PeerSession, message: LinkMessage) => Promise<void>,
     onError: (session: PeerSession, error: unknown) => void,
+    /** Messages that arrived between the peer's hello and this session (see handshake.ts). */
+    early: WebSocket.RawData[] = [],
   ) {
     this.closed = new Promise((resolve) => ws.once('close', () => {
       this.closedFlag = true;
       resolve();
     }));
-    ws.on('message', (data) => {
+    const onData = (data: WebSocket.RawData) => {
       this.lastHeard = Date.now();
       let message: unknown;
       try {
@@ -48,11 +50,14 @@ export class PeerSession {
       }
       this.inbox.push(message as LinkMessage);
       if (!this.working) void this.work(handler, onError);
-    });
+    };
+    for (const data of early) onData(data);
+    ws.on('message', onData);
     ws.on('pong', (payload) => {
       this.lastHeard = Date.now();
       if (payload.length === 8) this.rttMs = performance.now() - payload.readDoubleBE(0);
     });
+    // The socket's own errors (a malformed frame, a reset) close this session only; 'close' follows.
     ws.on('error', () => undefined);
   }
 

@@ -4,6 +4,9 @@ import { bytesEqual, fromBase64, toBase64 } from '../../core/encoding.ts';
 import { verifyEntry, type Entry } from '../../core/entry.ts';
 import { logOrigin, partyOf, type Line } from '../../core/line.ts';
 import { formatCheckpoint } from '../../core/note/checkpoint.ts';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { definitionDifference, LINE_DEFINE, LineDefinitionBody } from '../../core/kinds/line-definition.ts';
+import { signCheckpoint } from '../appender.ts';
 import { openCheckpoint } from '../../core/log-verifier.ts';
 import type { Cosign, Have, LineOffer, Push } from '../../core/link/messages.ts';
 import { leafHash } from '../../core/merkle/hash.ts';
@@ -19,6 +22,8 @@ import type { PeerSession } from './peer-session.ts';
 const CHUNK = 256;
 /** Entries sent but not yet acknowledged, per log and peer: bounds memory during catch-up. */
 const WINDOW = 4096;
+
+const is = { definition: TypeCompiler.Compile(LineDefinitionBody) };
 
 const keyOf = (log: LogId) => `${log.line}\n${log.party}`;
 
@@ -66,7 +71,23 @@ export class Replicator {
   ) {}
 
   async load(): Promise<void> {
-    for (const log of await this.deps.store.logs()) this.setSize(log, log.size);
+    const logs = await this.deps.store.logs();
+    for (const log of logs) this.setSize(log, log.size);
+    // Lines joined before every joining party signed its empty log at once: sign it now.
+    for (const line of await this.deps.store.listLines()) {
+      if (partyOf(line, this.deps.me) && !logs.some((l) => l.line === line.id && l.party === this.deps.me)) await this.openOwnLog(line.id);
+    }
+  }
+
+  /**
+   * Signs the size-0 checkpoint of our log on a line we just joined, so that
+   * from the moment we are on it our log has a signed size that every
+   * station can serve and any verifier can check, before we write anything.
+   */
+  private async openOwnLog(line: string): Promise<void> {
+    const { crypto, signer, me } = this.deps;
+    await this.deps.store.commit({ entries: [], checkpoints: [signCheckpoint({ crypto, signer, party: me }, line, 0, [])] });
+    this.setSize({ line, party: me }, 0);
   }
 
   /** Sizes of the other parties' logs of a line, as this station holds them now: an entry's `seen`. */
@@ -156,6 +177,7 @@ export class Replicator {
       const known = await this.deps.store.line(def.id);
       if (!known) {
         await this.deps.store.createLine({ ...def, memberIds: [] });
+        await this.openOwnLog(def.id);
         this.deps.events.joined?.(def);
         this.deps.logger?.info({ peer: session.peer, parties: names.length }, 'joined a line offered by a peer');
         joined.push(def);
@@ -177,11 +199,13 @@ export class Replicator {
       session.peerHas.set(key, log.size);
       if ((session.sent.get(key) ?? 0) < log.size || first || have.resend) session.sent.set(key, log.size);
       if (this.size(log) > log.size) void this.pump(session, { line: log.line, party: log.party });
-      else if (first && log.party === this.deps.me) {
+      else if (first && (log.party === this.deps.me || (log.size === 0 && log.party !== session.peer))) {
         // Nothing to send, but show our latest checkpoint: if the peer holds a
-        // different history of our log, this is how it finds out.
+        // different history of our log, this is how it finds out. An empty
+        // log's size-0 checkpoint goes too (ours or, as relay, another's), so
+        // every station can serve a signed size for every party from the start.
         const cp = await this.deps.store.latestCheckpoint(log);
-        if (cp && cp.size > 0) session.send({ t: 'push', line: log.line, party: log.party, start: Math.min(log.size, cp.size), entries: [], checkpoint: cp.note });
+        if (cp && (log.party === this.deps.me || cp.size === 0)) session.send({ t: 'push', line: log.line, party: log.party, start: Math.min(log.size, cp.size), entries: [], checkpoint: cp.note });
       }
     }
   }
@@ -303,6 +327,12 @@ export class Replicator {
         logger?.warn({ peer: session.peer, seq, reason: (e as Error).message }, 'refused an entry from a peer');
         break;
       }
+      if (entry.kind === LINE_DEFINE) {
+        // Stored all the same (it is signed, and the log is positional), but a
+        // definition other than the one offered is the author saying two things.
+        const differs = !is.definition.Check(entry.body) ? 'body' : seq !== 0 ? 'position' : definitionDifference(line, entry.body);
+        if (differs) await this.evidence(log, `${log.party} signed a definition of the line that differs from the one this station holds (${differs})`, { seq, entry: b64 });
+      }
       const grown = appendLeaf(c, frontier, seq, leafHash(c, bytes));
       frontier = grown.frontier;
       accepted.push({ ...log, seq, bytes, nodes: grown.nodes });
@@ -334,10 +364,14 @@ export class Replicator {
           });
           return;
         }
-        if (cp.size > (await this.checkpointSize(log))) {
+        const held = await this.checkpointSize(log);
+        if (cp.size > held) {
           checkpoints.push({ ...log, size: cp.size, note: push.checkpoint });
           cosignText = parseNote(push.checkpoint).text;
           cosignSize = cp.size;
+        } else if (cp.size === 0 && held === 0 && !(await store.latestCheckpoint(log))) {
+          // The party's signed empty log: kept so we can serve it, but there is nothing to receipt.
+          checkpoints.push({ ...log, size: 0, note: push.checkpoint });
         }
       }
     }
@@ -399,6 +433,7 @@ export class Replicator {
 
   /** Root of the log's first `size` entries from stored nodes plus nodes about to be stored. */
   private async rootAt(log: LogId, size: number, pending: AppendedEntry[]): Promise<Uint8Array> {
+    if (size === 0) return frontierRoot(this.deps.crypto, []);
     const ids = perfectNodes(0, size);
     const fresh = new Map(pending.flatMap((e) => e.nodes.map((n) => [nodeKey(n), n.hash] as const)));
     const stored = await this.nodeLookup(log, ids.filter((id) => !fresh.has(nodeKey(id))));
