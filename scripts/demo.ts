@@ -180,7 +180,8 @@ for (const p of parties) {
   const s = serving.get(p.name)!;
   console.log(`  ${p.name} — ${p.who}
     console      ${s.url}/   (open in a browser; sign in as ${p.principal} or duty)
-    API          ${s.url}/v1/…
+    API          ${s.url}/v1/…   (curl --cacert ${join(root, p.name.toLowerCase(), 'api.crt')} …)
+    certificate  SHA-256 ${s.fingerprint}
     peer link    ${s.linkUrl}
     key          ${s.station.identity.vkey}
     fingerprint  ${fingerprint(s.station.identity.vkey)}
@@ -192,7 +193,7 @@ const wUrl = serving.get('Washington')!.url;
 console.log(`Lines: 'deconfliction' (Washington, Moscow, Paris), 'washington-kyiv' (Washington, Kyiv).
 
 Try, as Washington's duty officer:
-  export HOTLINE_URL=${wUrl} HOTLINE_TOKEN=${tokens.get('Washington')}
+  export HOTLINE_URL=${wUrl} HOTLINE_TOKEN=${tokens.get('Washington')} HOTLINE_CA=${join(root, 'washington', 'api.crt')}
   ./bin/hotline.mjs line list
   ./bin/hotline.mjs messages deconfliction
   ./bin/hotline.mjs send deconfliction "Standing by." --precedence IMMEDIATE --lang en
@@ -203,6 +204,10 @@ Try, as Washington's duty officer:
   ./bin/hotline.mjs verify --line deconfliction --key '${keys.get('Washington')}' --key '${keys.get('Moscow')}' --key '${keys.get('Paris')}'
 
 Or open a console above in a browser and sign in (e.g. austin at Washington, shoigu at Moscow).
+Each station serves HTTPS with its own self-signed certificate, so the browser
+warns once per station: check that the SHA-256 fingerprint it shows is the one
+printed above before you accept it (or import that station's api.crt). A real
+station uses a certificate from the ministry's PKI (hotline.json "tls").
 
 Ctrl-C stops the demo; its data stays in .demo/.`);
 

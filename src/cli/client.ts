@@ -1,15 +1,22 @@
 import type { IncomingMessage } from 'node:http';
+import { fetch, type Agent, type Response } from 'undici';
 import WebSocket from 'ws';
 import { HotlineError, errorTable, type ErrorCode } from '../core/errors.ts';
+import { connectionFailure, dispatcher, socketOptions, type Trust } from './trust.ts';
 
 /** A thin client of the station API: every CLI command that talks to a station goes through it. */
 export class Client {
-  constructor(readonly url: string, private readonly token?: string) {}
+  private agent?: Agent;
+
+  constructor(readonly url: string, private readonly token?: string, readonly trust: Trust = { kind: 'system' }) {
+    this.agent = dispatcher(trust);
+  }
 
   async request(method: string, path: string, body?: unknown): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(new URL(path, this.url), {
+        dispatcher: this.agent,
         method,
         headers: {
           ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
@@ -18,7 +25,7 @@ export class Client {
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
     } catch (e) {
-      throw new HotlineError('unavailable', `cannot reach the station at ${this.url}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`);
+      throw connectionFailure(this.url, this.trust, e);
     }
     if (res.ok) return res;
     let code: ErrorCode = 'internal';
@@ -43,7 +50,7 @@ export class Client {
     const url = new URL(path, this.url);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers: this.token ? { authorization: `Bearer ${this.token}` } : {} });
+      const ws = new WebSocket(url, { headers: this.token ? { authorization: `Bearer ${this.token}` } : {}, ...socketOptions(this.trust) });
       ws.on('message', onMessage);
       ws.once('open', () => {
         ws.removeAllListeners('error');
@@ -67,7 +74,7 @@ export class Client {
           reject(new HotlineError(code, message));
         });
       });
-      ws.on('error', (e: Error) => reject(new HotlineError('unavailable', `cannot reach the station at ${this.url}: ${e.message}`)));
+      ws.on('error', (e: Error) => reject(connectionFailure(this.url, this.trust, e)));
     });
   }
 

@@ -7,7 +7,26 @@ import { readJsonConfig } from './json-config.ts';
 export const StationConfig = Type.Object(
   {
     name: Type.String({ description: 'This party\'s name: the signed-note key name' }),
-    listen: Type.String({ default: '127.0.0.1:7700', description: 'host:port of the HTTP API' }),
+    listen: Type.String({ default: '127.0.0.1:7700', description: 'host:port of the HTTPS API and console' }),
+    tls: Type.Optional(Type.Object(
+      {
+        cert: Type.String({ minLength: 1, description: 'PEM certificate (chain) from the ministry\'s PKI; relative to the station directory' }),
+        key: Type.String({ minLength: 1, description: 'its PEM private key' }),
+      },
+      { additionalProperties: false, description: 'the API\'s certificate and key files; reloaded when they change and on SIGHUP. Without them the station serves its own api.crt (made by hotline init)' },
+    )),
+    plainHttp: Type.Boolean({ default: false, description: 'serve the API over plain HTTP; refused unless the listen host is loopback' }),
+    apiLimits: Type.Object(
+      {
+        maxConnections: Type.Integer({ default: 1024, minimum: 1, description: 'open API connections in all (links have their own listener)' }),
+        maxConnectionsPerAddress: Type.Integer({ default: 128, minimum: 1, description: 'open API connections from one IPv4 address or IPv6 /64' }),
+        handshakeTimeoutMs: Type.Integer({ default: 10_000, minimum: 100, description: 'a TLS handshake not finished by then is dropped' }),
+        headersTimeoutMs: Type.Integer({ default: 10_000, minimum: 100, description: 'a request whose headers have not all arrived by then gets 408 and is closed' }),
+        requestTimeoutMs: Type.Integer({ default: 30_000, minimum: 100, description: 'a request not wholly received by then gets 408 and is closed (not less than headersTimeoutMs)' }),
+        keepAliveTimeoutMs: Type.Integer({ default: 5_000, minimum: 100, description: 'an idle kept-alive connection is closed after this' }),
+      },
+      { additionalProperties: false, default: {}, description: 'what keeps hostile connections from starving the API' },
+    ),
     peerListen: Type.String({ default: '127.0.0.1:7701', description: 'host:port where peer stations connect (TLS WebSocket)' }),
     heartbeatMs: Type.Integer({ default: 1000, minimum: 20, description: 'link heartbeat interval; silent for 3 intervals is down' }),
     lineTestMinutes: Type.Number({ default: 60, minimum: 0, description: 'how often a signed line-test entry is written on each line (0: never)' }),

@@ -1,10 +1,17 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { stationKeyHashes } from './station.ts';
 
 // Debian's Chromium, driven by playwright-core: nothing is downloaded. The
 // fake media flags give every page a microphone (a test tone) without a prompt.
 export const CHROMIUM = '/usr/bin/chromium';
 
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Chromium trusts exactly the certificates of the stations this test
+ * started (by the SHA-256 of their public keys), as a ministry's browsers
+ * trust its PKI: any other certificate is still refused. So launch the
+ * browser after starting the stations.
+ */
+export async function launchBrowser(keyHashes: string[] = stationKeyHashes()): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -13,6 +20,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-quic', '--disable-sync',
       '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--allow-loopback-in-peer-connection',
       '--autoplay-policy=no-user-gesture-required',
+      ...(keyHashes.length > 0 ? [`--ignore-certificate-errors-spki-list=${keyHashes.join(',')}`] : []),
     ],
   });
 }

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { api, eventually, freePort, makeStationDir, startStation, type StationDir, type StationProcess } from './station.ts';
+import { api, eventually, freePort, makeStationDir, startStation, tlsFor, type StationDir, type StationProcess } from './station.ts';
 
 export interface Linked {
   name: string;
@@ -63,7 +63,7 @@ export async function shareLine(owner: Linked, others: Linked[], id: string, mem
 
 /** A console's live event stream, collecting every event it hears. */
 export async function listen(url: string, token: string): Promise<{ events: any[]; waitFor(pred: (e: any) => boolean, what: string, ms?: number): Promise<any>; close(): void }> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/events`, { headers: { authorization: `Bearer ${token}` } });
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/events`, { headers: { authorization: `Bearer ${token}` }, ...tlsFor(url) });
   const events: any[] = [];
   ws.on('message', (data) => events.push(JSON.parse(String(data))));
   await new Promise<void>((resolve, reject) => {

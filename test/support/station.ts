@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { X509Certificate, createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Agent, fetch, type RequestInit } from 'undici';
+import { readConfig } from '../../src/station/config.ts';
+import { certificateFiles } from '../../src/station/api/tls-certificate.ts';
 import { addMember } from '../../src/station/commands/member-creator.ts';
 import { createStation } from '../../src/station/create.ts';
 import type { Identity } from '../../src/station/identity.ts';
@@ -65,12 +69,17 @@ export function startStation(dir: string, listen = '127.0.0.1:0', timeoutMs = 20
       proc.kill('SIGKILL');
       reject(new Error(`station did not start in ${timeoutMs} ms:\n${out}`));
     }, timeoutMs);
+    let started = false;
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
+      // Output keeps coming after start (and after a test may have removed the directory): read it only once.
+      if (started) return;
+      const m = /listening on (https?:\/\/\S+)/.exec(out);
       const l = /links on (wss:\/\/\S+)/.exec(out);
       if (m && l) {
         clearTimeout(timer);
+        started = true;
+        trustStation(m[1], dir);
         resolve({ url: m[1], linkUrl: l[1], proc, output: () => out, stop: () => stopWith('SIGTERM'), kill: () => stopWith('SIGKILL') });
       }
     };
@@ -83,10 +92,60 @@ export function startStation(dir: string, listen = '127.0.0.1:0', timeoutMs = 20
   });
 }
 
-/** Runs the CLI as a real process. */
+/**
+ * The certificate each station started here serves, by origin: the harness's
+ * clients (api, cli, WebSockets, Chromium) trust exactly these, as an
+ * operator's client trusts the station's api.crt, and nothing else.
+ */
+const stations = new Map<string, { certFile: string; cert: string; agent: Agent }>();
+
+/** Trusts the certificate the station in `dir` serves at `url` (done by startStation). */
+export function trustStation(url: string, dir: string): void {
+  const origin = new URL(url).origin;
+  if (!origin.startsWith('https:')) return;
+  const certFile = certificateFiles(dir, readConfig(dir)).cert;
+  const cert = readFileSync(certFile, 'utf8');
+  void stations.get(origin)?.agent.close();
+  // The served certificate itself is the trust anchor, even one issued by a CA (partial chain).
+  stations.set(origin, { certFile, cert, agent: new Agent({ connect: { ca: cert, allowPartialTrustChain: true } as object }) });
+}
+
+function stationAt(url: string) {
+  return stations.get(new URL(url).origin);
+}
+
+/** TLS options for a WebSocket (ws) to a station started here. */
+export function tlsFor(url: string): { ca?: string } {
+  const s = stationAt(url.replace(/^ws/, 'http'));
+  return s ? ({ ca: s.cert, allowPartialTrustChain: true } as { ca: string }) : {};
+}
+
+/** The environment that makes a CLI process trust a station started here (HOTLINE_CA, its certificate file). */
+export function trustEnv(url: string): Record<string, string> {
+  const s = stationAt(url);
+  return s ? { HOTLINE_CA: s.certFile } : {};
+}
+
+/** fetch() that trusts the stations started here. */
+export function fetchStation(url: string | URL, init: RequestInit = {}): Promise<Response> {
+  // undici's own Response, typed as the global one that tests already read (json() as any).
+  return fetch(url, { ...init, dispatcher: stationAt(String(url))?.agent }) as unknown as Promise<Response>;
+}
+
+/** Base64 SHA-256 of each started station's public key (SPKI), for Chromium's --ignore-certificate-errors-spki-list. */
+export function stationKeyHashes(): string[] {
+  return [...new Set([...stations.values()].map((s) => createHash('sha256').update(new X509Certificate(s.cert).publicKey.export({ type: 'spki', format: 'der' })).digest('base64')))];
+}
+
+/** Runs the CLI as a real process; one aimed (--url or HOTLINE_URL) at a station started here trusts its certificate (HOTLINE_CA) unless told otherwise. */
 export function cli(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
+  const at = args.indexOf('--url');
+  const url = at >= 0 ? args[at + 1] : args.find((a) => a.startsWith('--url='))?.slice(6) ?? env.HOTLINE_URL;
+  const told = args.some((a) => /^--(ca|pin)(=|$)/.test(a)) || env.HOTLINE_CA !== undefined || env.HOTLINE_PIN !== undefined;
+  if (url && !told && URL.canParse(url)) Object.assign(env, trustEnv(url));
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (c) => (stdout += c));
@@ -98,6 +157,7 @@ export function cli(args: string[], options: { env?: Record<string, string>; inp
 
 export async function api(url: string, token: string | undefined, method: string, path: string, body?: unknown) {
   const res = await fetch(new URL(path, url), {
+    dispatcher: stationAt(url)?.agent,
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
