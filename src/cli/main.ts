@@ -7,12 +7,15 @@ Station (on the station's machine; --dir DIR, default ./station or $HOTLINE_DIR)
   init --name PARTY        create a station: key, config, database
   serve                    run the station's API
   station                  print this station's verifier key and fingerprint
-  member add|list          manage this station's members
+  member add|list          manage this station's members (set, unlock: through the station)
   peer add|list|remove     pin other parties' stations (key + endpoints)
-  token create             issue an API token for a member
+  token create             issue an API token for a member (list, revoke: through the station)
 
 Using a station (--url URL --token TOKEN, or $HOTLINE_URL and $HOTLINE_TOKEN):
   login                    sign in with name and password; prints a session token
+  logout                   end the session; its event streams close
+  2fa                      your second factors: TOTP, recovery codes (passkeys: in the console)
+  security log|policy      the security log (auditors, admins) and the sign-in policy
   line create|list|show    lines between parties
   line settings            deadlines, ring time, escalation, check-call schedule
   send                     send a message (text or template, with a precedence)

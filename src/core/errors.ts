@@ -8,8 +8,13 @@ export const errorTable = {
   not_found: { status: 404, exit: 4 },
   conflict: { status: 409, exit: 5 },
   too_large: { status: 413, exit: 2 },
+  /** Too many sign-in attempts (or requests) for now: wait Retry-After seconds. */
   rate_limited: { status: 429, exit: 6 },
+  /** An account locked after repeated sign-in failures, until a time or an admin's unlock. */
+  locked: { status: 423, exit: 3 },
   unavailable: { status: 503, exit: 6 },
+  /** The station's TLS certificate did not verify against --ca, --pin or the system CAs (the CLI's; nothing was sent). */
+  untrusted: { status: 502, exit: 7 },
   integrity: { status: 500, exit: 10 },
   internal: { status: 500, exit: 1 },
 } as const;

@@ -20,6 +20,7 @@ import { Feed } from './feed.ts';
 import { LineStates } from './line-states.ts';
 import { liveEvents } from './live-events.ts';
 import { CallSignals } from './call-signals.ts';
+import { SignIn } from './sign-in/sign-in.ts';
 
 export interface StationParts {
   config: StationConfig;
@@ -37,6 +38,8 @@ export class Station {
   readonly crypto: Crypto = nodeCrypto;
   readonly clock: () => number;
   readonly auth: Auth;
+  /** Passwords, second factors, the throttle and lockouts, the sign-in policy and the security log. */
+  readonly signIn: SignIn;
   readonly appender: Appender;
   readonly replicator: Replicator;
   /** Set while serving: the links to peer stations. */
@@ -63,6 +66,7 @@ export class Station {
     this.clock = parts.clock ?? Date.now;
     this.logger = parts.logger;
     this.auth = new Auth(this.store, this.clock);
+    this.signIn = new SignIn({ store: this.store, auth: this.auth, clock: this.clock, station: this.identity.name, sessionHours: () => this.config.sessionHours });
     this.replicator = new Replicator({
       store: this.store, crypto: this.crypto, signer: this.identity.signer, me: this.identity.name, myKey: this.identity.vkey, clock: this.clock, logger: this.logger,
       events: {

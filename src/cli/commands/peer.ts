@@ -1,5 +1,5 @@
 import { HotlineError } from '../../core/errors.ts';
-import { pinPeer } from '../../station/commands/peer-pinner.ts';
+import { pinPeer, unpinPeer } from '../../station/commands/peer-pinner.ts';
 import { readConfig } from '../../station/config.ts';
 import { fingerprint } from '../../station/identity.ts';
 import { defaultDir, parse, required } from '../args.ts';
@@ -35,8 +35,8 @@ export async function peer(argv: string[]) {
   }
   if (sub === 'remove') {
     const name = positionals[0] ?? required('peer remove', undefined, 'NAME');
-    await withLocalStore(dir, (store) => store.removePeer(name));
-    console.log(`unpinned ${name}`);
+    const was = await withLocalStore(dir, (store) => unpinPeer(store, name));
+    console.log(was ? `unpinned ${name}` : `${name} was not pinned`);
     return;
   }
   throw new HotlineError('bad_request', `peer: unknown subcommand '${sub}' (add, list, remove)`);

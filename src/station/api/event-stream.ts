@@ -7,17 +7,32 @@ import { Type } from '@sinclair/typebox';
 import { canOnLine, type Member } from '../../core/policy.ts';
 import { HotlineError } from '../../core/errors.ts';
 import { lineAccess } from '../line-access.ts';
+import { credentialId, hashToken, type Revocation } from '../auth.ts';
 import type { FeedEvent } from '../feed.ts';
-import type { Station } from '../station.ts';
-import { memberOf } from './app.ts';
+import { bearer, memberOf } from './app.ts';
+import { foreignOrigin } from './origin.ts';
 
 const TICKET_MS = 30_000;
+/** How often open streams are checked against their credential (expiry, idle timeout); revocations close them at once. */
+const RECHECK_MS = 5_000;
+/** The close code a console gets when what it signed in with ends: sign in again rather than reconnect. */
+export const CLOSE_REVOKED = 4001;
 /** A console this far behind is dropped; it reconnects and refetches rather than pin memory. */
 const MAX_BUFFERED = 8 * 1024 * 1024;
 
 interface Console {
   ws: WebSocket;
   member: Member;
+  /** The session or token the stream was opened with (directly or through a ticket). */
+  tokenHash: Uint8Array;
+  credential: string;
+}
+
+interface Ticket {
+  member: Member;
+  tokenHash: Uint8Array;
+  credential: string;
+  expires: number;
 }
 
 /**
@@ -27,10 +42,17 @@ interface Console {
  * other clients may send the bearer token directly. Every event is checked
  * against the member's rights on its line at the moment it is sent, so a
  * member never hears of a line they cannot see.
+ *
+ * A stream lives no longer than what it was opened with: signing out,
+ * revoking the token, disabling the member or changing their role closes it
+ * at once and voids its unused tickets, and an expired or idle session
+ * closes it within RECHECK_MS. Upgrades from a page on another origin are
+ * refused (cross-site WebSocket hijacking), and a connection that breaks
+ * the protocol is closed alone: no socket error reaches the process.
  */
 export async function eventStream(app: FastifyInstance): Promise<{ consoles: () => number; close(): void }> {
   const station = app.station;
-  const tickets = new Map<string, { member: Member; expires: number }>();
+  const tickets = new Map<string, Ticket>();
   const consoles = new Set<Console>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
 
@@ -43,48 +65,76 @@ export async function eventStream(app: FastifyInstance): Promise<{ consoles: () 
     const member = await memberOf(req);
     const ticket = randomBytes(24).toString('base64url');
     const expires = station.clock() + TICKET_MS;
-    tickets.set(hash(ticket), { member, expires });
+    const tokenHash = hashToken(bearer(req)!);
+    tickets.set(hash(ticket), { member, tokenHash, credential: credentialId(tokenHash), expires });
     for (const [k, t] of tickets) if (t.expires < station.clock()) tickets.delete(k);
     return { ticket, expiresAt: expires };
   });
 
-  async function authenticate(req: IncomingMessage): Promise<Member> {
+  /** The member and credential behind an upgrade: a one-time ticket, or a bearer token for non-browser clients. */
+  async function authenticate(req: IncomingMessage): Promise<{ member: Member; tokenHash: Uint8Array }> {
     const url = new URL(req.url ?? '/', 'http://station');
     const ticket = url.searchParams.get('ticket');
+    let tokenHash: Uint8Array;
     if (ticket) {
       const t = tickets.get(hash(ticket));
       tickets.delete(hash(ticket));
       if (!t || t.expires < station.clock()) throw new HotlineError('unauthenticated', 'the ticket is unknown, used or expired');
-      const record = await station.store.memberById(t.member.id);
-      if (!record || record.disabled) throw new HotlineError('unauthenticated', 'the member is disabled');
-      return { id: record.id, name: record.name, role: record.role };
+      tokenHash = t.tokenHash;
+    } else {
+      const token = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7).trim() : undefined;
+      if (!token) throw new HotlineError('unauthenticated', 'sign in first: connect with ?ticket=… (POST /v1/events/ticket) or Authorization: Bearer <token>');
+      tokenHash = hashToken(token);
     }
-    const header = req.headers.authorization;
-    return station.auth.member(header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined);
+    // The credential must still be good now: a ticket outlives nothing it was made from.
+    const { member } = await station.auth.resolve(tokenHash, { touch: !ticket });
+    if (await station.signIn.mustEnrol(member)) throw new HotlineError('forbidden', 'your role requires a second factor: enrol one (TOTP or a passkey) first');
+    return { member, tokenHash };
   }
 
+  const refuse = (socket: Duplex, status: number, code: string, message: string) => {
+    const body = JSON.stringify({ error: { code, message } });
+    const reason = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Error';
+    if (!socket.destroyed) socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  };
+
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A client that resets or sends garbage while we authenticate must cost only its own socket.
+    socket.on('error', () => socket.destroy());
     if (new URL(req.url ?? '/', 'http://station').pathname !== '/v1/events') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    if (foreignOrigin(req.headers.origin, req.headers.host)) {
+      refuse(socket, 403, 'forbidden', 'this stream is for consoles served by this station; the page\'s origin is another site');
+      return;
+    }
     authenticate(req).then(
-      (member) => wss.handleUpgrade(req, socket, head, (ws) => open(ws, member)),
+      ({ member, tokenHash }) => {
+        if (socket.destroyed) return;
+        wss.handleUpgrade(req, socket, head, (ws) => open(ws, member, tokenHash));
+      },
       (e: unknown) => {
-        const status = e instanceof HotlineError ? e.status : 500;
-        const body = JSON.stringify({ error: { code: e instanceof HotlineError ? e.code : 'internal', message: e instanceof HotlineError ? e.message : 'internal error' } });
-        socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Error'}\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+        if (e instanceof HotlineError) refuse(socket, e.status, e.code, e.message);
+        else {
+          station.logger?.warn({ reason: (e as Error).message }, 'event stream upgrade failed');
+          refuse(socket, 500, 'internal', 'internal error');
+        }
       },
     );
   };
   app.server.on('upgrade', onUpgrade);
 
-  function open(ws: WebSocket, member: Member) {
-    const c: Console = { ws, member };
+  function open(ws: WebSocket, member: Member, tokenHash: Uint8Array) {
+    const c: Console = { ws, member, tokenHash, credential: credentialId(tokenHash) };
     consoles.add(c);
     ws.send(JSON.stringify({ type: 'hello', station: station.name, member: { name: member.name, role: member.role } }));
     ws.on('close', () => consoles.delete(c));
-    ws.on('error', () => consoles.delete(c));
+    // A malformed or oversized frame: ws reports it here and the connection, alone, is dropped.
+    ws.on('error', () => {
+      consoles.delete(c);
+      ws.terminate();
+    });
     // Consoles only listen; anything they send is ignored (pings are answered by ws itself).
     ws.on('message', () => undefined);
   }
@@ -117,10 +167,30 @@ export async function eventStream(app: FastifyInstance): Promise<{ consoles: () 
     for (const c of consoles) c.ws.ping();
   }, 30_000);
 
+  const end = (c: Console, reason: string) => {
+    consoles.delete(c);
+    c.ws.close(CLOSE_REVOKED, reason);
+    // A console that does not answer the close is cut off rather than left half open.
+    setTimeout(() => c.ws.terminate(), 1000).unref();
+  };
+  const offRevoke = station.auth.onRevoke((r: Revocation) => {
+    const hit = 'member' in r ? (x: { member: Member }) => x.member.id === r.member : (x: { credential: string }) => r.credentials.includes(x.credential);
+    for (const [k, t] of tickets) if (hit(t)) tickets.delete(k);
+    for (const c of consoles) if (hit(c)) end(c, 'member' in r ? 'your membership changed; sign in again' : 'signed out');
+  });
+  // Expiry and the idle timeout end a credential without anyone revoking it.
+  const recheck = setInterval(() => {
+    for (const c of consoles) {
+      station.auth.resolve(c.tokenHash, { touch: false }).then(() => undefined, () => consoles.has(c) && end(c, 'the session ended'));
+    }
+  }, RECHECK_MS);
+
   return {
     consoles: () => consoles.size,
     close() {
       clearInterval(pings);
+      clearInterval(recheck);
+      offRevoke();
       unsubscribe();
       app.server.off('upgrade', onUpgrade);
       for (const c of consoles) c.ws.terminate();

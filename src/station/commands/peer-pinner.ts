@@ -2,10 +2,19 @@ import { badRequest } from '../../core/errors.ts';
 import { validPartyName } from '../../core/line.ts';
 import { parseVerifierKey } from '../../core/note/key.ts';
 import { nodeCrypto } from '../../node/crypto.ts';
+import { fingerprint } from '../identity.ts';
+import { recordSecurityEvent } from '../sign-in/security-log.ts';
 import type { PeerRecord, Store } from '../storage/store.ts';
 
+/** Who made a pin change, for the security log (none: the operator on the station's machine). */
+export interface ChangedBy {
+  actor?: string;
+  address?: string;
+  clock?: () => number;
+}
+
 /** Pins a peer station: its party name must be the name inside its verifier key. */
-export async function pinPeer(store: Store, me: string, input: { name: string; key: string; urls: string[] }): Promise<PeerRecord> {
+export async function pinPeer(store: Store, me: string, input: { name: string; key: string; urls: string[] }, by: ChangedBy = {}): Promise<PeerRecord> {
   if (!validPartyName(input.name)) throw badRequest('peer name must be 1-64 characters of A-Z, a-z, 0-9, ".", "_" and "-"');
   if (input.name === me) throw badRequest('a station does not pin itself');
   let key;
@@ -25,6 +34,25 @@ export async function pinPeer(store: Store, me: string, input: { name: string; k
     if (parsed.protocol !== 'wss:') throw badRequest(`'${url}' must be a wss:// link address (see 'hotline serve' output)`);
   }
   const record = { name: input.name, key: input.key, urls: input.urls };
+  const before = (await store.listPeers()).find((p) => p.name === input.name);
   await store.setPeer(record);
+  // A changed key is the one pin change that matters most: it is what a man in the middle would need.
+  const what = !before ? 'pinned' : before.key !== record.key ? `key changed from ${fingerprint(before.key)}` : 'endpoints changed';
+  await recordSecurityEvent(store, (by.clock ?? Date.now)(), {
+    kind: 'peer.pinned', member: null, actor: by.actor ?? null, address: by.address ?? null,
+    detail: `${record.name} ${what}; fingerprint ${fingerprint(record.key)}; endpoints ${record.urls.join(', ') || '(none)'}${by.actor ? '' : '; by the operator on the station machine'}`,
+  });
   return record;
+}
+
+/** Unpins a peer; false if it was not pinned. */
+export async function unpinPeer(store: Store, name: string, by: ChangedBy = {}): Promise<boolean> {
+  const before = (await store.listPeers()).find((p) => p.name === name);
+  if (!before) return false;
+  await store.removePeer(name);
+  await recordSecurityEvent(store, (by.clock ?? Date.now)(), {
+    kind: 'peer.removed', member: null, actor: by.actor ?? null, address: by.address ?? null,
+    detail: `${name} unpinned (fingerprint was ${fingerprint(before.key)})${by.actor ? '' : '; by the operator on the station machine'}`,
+  });
+  return true;
 }

@@ -36,10 +36,86 @@ export function runStoreSuite(name: string, open: () => Promise<{ store: Store; 
   withStore('credentials are stored by hash and removed', async (store) => {
     const m = await store.addMember({ name: 'a', role: 'principal', passwordHash: 'h', createdAt: 1, disabled: false });
     await store.addCredential(hash(1), { memberId: m.id, kind: 'token', label: 'ci', createdAt: 5, expiresAt: null });
-    assert.deepEqual(await store.credential(hash(1)), { memberId: m.id, kind: 'token', label: 'ci', createdAt: 5, expiresAt: null });
+    assert.deepEqual(await store.credential(hash(1)), { memberId: m.id, kind: 'token', label: 'ci', createdAt: 5, expiresAt: null, lastUsedAt: null });
     assert.equal(await store.credential(hash(2)), null);
+    await store.touchCredential(hash(1), 9);
+    assert.equal((await store.credential(hash(1)))?.lastUsedAt, 9);
+    await store.addCredential(hash(3), { memberId: m.id, kind: 'session', label: 'login', createdAt: 6, expiresAt: 100 });
+    assert.deepEqual((await store.credentials(m.id)).map((c) => [c.label, c.tokenHash[0]]), [['ci', 1], ['login', 3]]);
+    assert.equal((await store.credentials()).length, 2);
+    assert.deepEqual(await store.credentials(m.id + 1), []);
     await store.removeCredential(hash(1));
     assert.equal(await store.credential(hash(1)), null);
+  });
+
+  withStore('two members added with one name: one wins, the other is a conflict', async (store) => {
+    const add = () => store.addMember({ name: 'same', role: 'principal', passwordHash: 'h', createdAt: 1, disabled: false });
+    const results = await Promise.allSettled([add(), add(), add()]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as { code?: string }).code, 'conflict');
+  });
+
+  withStore('a lockout is kept on the member until cleared', async (store) => {
+    const m = await store.addMember({ name: 'a', role: 'principal', passwordHash: 'h', createdAt: 1, disabled: false });
+    assert.equal((await store.memberById(m.id))?.lockedUntil, null);
+    await store.updateMember(m.id, { lockedUntil: 500 });
+    assert.equal((await store.memberByName('a'))?.lockedUntil, 500);
+    await store.updateMember(m.id, { lockedUntil: null });
+    assert.equal((await store.memberById(m.id))?.lockedUntil, null);
+  });
+
+  withStore('second factors: a TOTP secret whose step only moves forward, passkeys, recovery codes used once', async (store) => {
+    const m = await store.addMember({ name: 'a', role: 'principal', passwordHash: 'h', createdAt: 1, disabled: false });
+    assert.equal(await store.totp(m.id), null);
+    await store.setTotp(m.id, { secret: 'JBSWY3DPEHPK3PXP', confirmedAt: null, lastStep: 0 });
+    await store.setTotp(m.id, { secret: 'JBSWY3DPEHPK3PXP', confirmedAt: 7, lastStep: 0 });
+    assert.deepEqual(await store.totp(m.id), { secret: 'JBSWY3DPEHPK3PXP', confirmedAt: 7, lastStep: 0 });
+    assert.equal(await store.advanceTotpStep(m.id, 10), true);
+    assert.equal(await store.advanceTotpStep(m.id, 10), false, 'the same step twice');
+    assert.equal(await store.advanceTotpStep(m.id, 9), false, 'an earlier step');
+    assert.equal((await store.totp(m.id))?.lastStep, 10);
+    await store.setTotp(m.id, null);
+    assert.equal(await store.totp(m.id), null);
+
+    const key = { id: 'cred-1', memberId: m.id, publicKey: bytes(1, 2, 3), counter: 0, transports: ['internal'], label: 'laptop', createdAt: 3, lastUsedAt: null };
+    await store.addPasskey(key);
+    assert.deepEqual(await store.passkeys(m.id), [key]);
+    await store.passkeyUsed('cred-1', 5, 40);
+    assert.deepEqual((await store.passkeys(m.id)).map((k) => [k.counter, k.lastUsedAt]), [[5, 40]]);
+    assert.equal(await store.removePasskey(m.id + 1, 'cred-1'), false, "another member's passkey");
+    assert.equal(await store.removePasskey(m.id, 'cred-1'), true);
+    assert.deepEqual(await store.passkeys(m.id), []);
+
+    await store.setRecoveryCodes(m.id, [hash(1), hash(2)]);
+    assert.equal(await store.recoveryCodesLeft(m.id), 2);
+    assert.equal(await store.useRecoveryCode(m.id, hash(1)), true);
+    assert.equal(await store.useRecoveryCode(m.id, hash(1)), false, 'a code works once');
+    assert.equal(await store.recoveryCodesLeft(m.id), 1);
+    await store.setRecoveryCodes(m.id, [hash(3)]);
+    assert.equal(await store.useRecoveryCode(m.id, hash(2)), false, 'replaced codes are gone');
+    assert.equal(await store.recoveryCodesLeft(m.id), 1);
+  });
+
+  withStore('the security log keeps events in order and reads them from a time', async (store, reopen) => {
+    for (let i = 0; i < 5; i++) await store.addSecurityEvent({ time: 100 + i, kind: 'login.failed', member: 'a', actor: null, address: '127.0.0.1', detail: `try ${i}` });
+    const all = await store.securityEvents({ limit: 100 });
+    assert.deepEqual(all.map((e) => e.detail), ['try 0', 'try 1', 'try 2', 'try 3', 'try 4']);
+    assert.ok(all.every((e, i) => i === 0 || e.id > all[i - 1].id));
+    assert.deepEqual((await store.securityEvents({ since: 103, limit: 100 })).map((e) => e.time), [103, 104]);
+    assert.equal((await store.securityEvents({ limit: 2 })).length, 2);
+    await store.setSetting('security_policy', { idleMinutes: 5 });
+    assert.deepEqual(await store.setting('security_policy'), { idleMinutes: 5 });
+    assert.equal(await store.setting('nothing'), null);
+    if (reopen) {
+      await store.close();
+      const again = await reopen();
+      try {
+        assert.equal((await again.securityEvents({ limit: 100 })).length, 5);
+        assert.deepEqual(await again.setting('security_policy'), { idleMinutes: 5 });
+      } finally {
+        await again.close();
+      }
+    }
   });
 
   withStore('lines keep their definition and members', async (store) => {

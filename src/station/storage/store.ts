@@ -13,6 +13,8 @@ export interface MemberRecord {
   passwordHash: string;
   createdAt: number;
   disabled: boolean;
+  /** Locked after repeated sign-in failures until this time (ms), unless an admin unlocks it. */
+  lockedUntil?: number | null;
 }
 
 export type CredentialKind = 'session' | 'token';
@@ -23,6 +25,49 @@ export interface CredentialRecord {
   label: string;
   createdAt: number;
   expiresAt: number | null;
+  /** Last request made with it, kept to within a minute (the idle timeout reads it). */
+  lastUsedAt?: number | null;
+}
+
+/** A credential as listed: its row, with the hash that keys it. */
+export interface StoredCredential extends CredentialRecord {
+  tokenHash: Uint8Array;
+}
+
+/** A member's TOTP (RFC 6238) secret; active once confirmed with a code. */
+export interface TotpRecord {
+  /** Base32, as the authenticator app holds it. */
+  secret: string;
+  confirmedAt: number | null;
+  /** The last time step a code was accepted for: a code is never accepted twice. */
+  lastStep: number;
+}
+
+/** A registered WebAuthn credential (passkey). */
+export interface PasskeyRecord {
+  /** The credential id, base64url. */
+  id: string;
+  memberId: number;
+  publicKey: Uint8Array;
+  counter: number;
+  transports: string[];
+  label: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** One line of the security log: who signed in, failed, was locked, changed what. */
+export interface SecurityEventRecord {
+  id: number;
+  time: number;
+  kind: string;
+  /** The member it is about, by name. */
+  member: string | null;
+  /** The member who did it, when someone else did (an admin), by name. */
+  actor: string | null;
+  /** The network address the request came from. */
+  address: string | null;
+  detail: string;
 }
 
 export interface LineRecord extends Line {
@@ -106,11 +151,40 @@ export interface Store {
   memberByName(name: string): Promise<MemberRecord | null>;
   memberById(id: number): Promise<MemberRecord | null>;
   listMembers(): Promise<MemberRecord[]>;
-  updateMember(id: number, change: Partial<Pick<MemberRecord, 'role' | 'passwordHash' | 'disabled'>>): Promise<void>;
+  /** Adding a name that exists rejects with a `conflict` HotlineError. */
+  updateMember(id: number, change: Partial<Pick<MemberRecord, 'role' | 'passwordHash' | 'disabled' | 'lockedUntil'>>): Promise<void>;
 
   addCredential(tokenHash: Uint8Array, credential: CredentialRecord): Promise<void>;
   credential(tokenHash: Uint8Array): Promise<CredentialRecord | null>;
   removeCredential(tokenHash: Uint8Array): Promise<void>;
+  /** Credentials, all or one member's, oldest first. */
+  credentials(memberId?: number): Promise<StoredCredential[]>;
+  touchCredential(tokenHash: Uint8Array, time: number): Promise<void>;
+
+  totp(memberId: number): Promise<TotpRecord | null>;
+  setTotp(memberId: number, totp: TotpRecord | null): Promise<void>;
+  /** Moves lastStep forward only; false if `step` is not beyond it (a replayed code). */
+  advanceTotpStep(memberId: number, step: number): Promise<boolean>;
+
+  addPasskey(passkey: PasskeyRecord): Promise<void>;
+  passkeys(memberId: number): Promise<PasskeyRecord[]>;
+  passkeyUsed(id: string, counter: number, time: number): Promise<void>;
+  /** False if the member has no such passkey. */
+  removePasskey(memberId: number, id: string): Promise<boolean>;
+
+  /** Replaces a member's recovery codes (their hashes). */
+  setRecoveryCodes(memberId: number, hashes: Uint8Array[]): Promise<void>;
+  /** Uses up one code: true if it was there (and now is not). */
+  useRecoveryCode(memberId: number, hash: Uint8Array): Promise<boolean>;
+  recoveryCodesLeft(memberId: number): Promise<number>;
+
+  addSecurityEvent(event: Omit<SecurityEventRecord, 'id'>): Promise<SecurityEventRecord>;
+  /** Events at or after `since` (ms), oldest first, at most `limit`. */
+  securityEvents(query: { since?: number; limit: number }): Promise<SecurityEventRecord[]>;
+
+  /** Station-wide settings changed at run time (the security policy), as JSON values. */
+  setting(key: string): Promise<unknown>;
+  setSetting(key: string, value: unknown): Promise<void>;
 
   createLine(line: LineRecord): Promise<void>;
   line(id: string): Promise<LineRecord | null>;

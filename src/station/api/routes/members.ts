@@ -1,29 +1,70 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { HotlineError } from '../../../core/errors.ts';
 import { canManageMembers } from '../../../core/policy.ts';
 import { addMember } from '../../commands/member-creator.ts';
-import { presentMember } from '../../presenters/member.ts';
+import { changeMember } from '../../sign-in/member-change.ts';
+import { presentMember, presentMemberForAdmin } from '../../presenters/member.ts';
 import { memberOf } from '../app.ts';
 import { MemberView, RoleSchema } from '../schemas.ts';
 
 const NewMember = Type.Object({ name: Type.String({ maxLength: 64 }), role: RoleSchema, password: Type.String({ minLength: 10, maxLength: 1024 }) }, { additionalProperties: false });
+const MemberChange = Type.Object({ role: Type.Optional(RoleSchema), disabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false, minProperties: 1 });
+const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }) });
+const AdminMemberView = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  role: RoleSchema,
+  disabled: Type.Boolean(),
+  lockedUntil: Type.Union([Type.Integer(), Type.Null()], { description: 'locked out after repeated sign-in failures until then; null if not' }),
+  secondFactor: Type.Boolean({ description: 'has TOTP or a passkey' }),
+});
 
 export async function memberRoutes(app: FastifyInstance) {
   const station = app.station;
-  const admin = async (req: Parameters<typeof memberOf>[0]) => {
+  const admin = async (req: FastifyRequest) => {
     const member = await memberOf(req);
     if (!canManageMembers(member)) throw new HotlineError('forbidden', 'only an admin may manage members');
     return member;
   };
+  const view = async (name: string) => {
+    const record = await station.store.memberByName(name);
+    if (!record) throw new HotlineError('not_found', `no member named ${name}`);
+    return presentMemberForAdmin(record, await station.signIn.hasSecondFactor(record.id), station.clock());
+  };
 
-  app.get('/v1/members', { schema: { summary: 'Members of this station (admin)', response: { 200: Type.Object({ members: Type.Array(MemberView) }) } } }, async (req) => {
+  app.get('/v1/members', { config: { only: { roles: ['admin'], refusal: 'only an admin may manage members' } }, schema: { summary: 'Members of this station, with lockouts and second factors (admin)', response: { 200: Type.Object({ members: Type.Array(AdminMemberView) }) } } }, async (req) => {
     await admin(req);
-    return { members: (await station.store.listMembers()).map(presentMember) };
+    const members = [];
+    for (const m of await station.store.listMembers()) members.push(presentMemberForAdmin(m, await station.signIn.hasSecondFactor(m.id), station.clock()));
+    return { members };
   });
 
-  app.post<{ Body: Static<typeof NewMember> }>('/v1/members', { schema: { summary: 'Add a member (admin)', body: NewMember, response: { 201: MemberView } } }, async (req, reply) => {
-    await admin(req);
-    return reply.status(201).send(presentMember(await addMember(station.store, station.clock, req.body)));
+  app.post<{ Body: Static<typeof NewMember> }>('/v1/members', { config: { only: { roles: ['admin'], refusal: 'only an admin may manage members' } }, schema: { summary: 'Add a member (admin)', body: NewMember, response: { 201: MemberView } } }, async (req, reply) => {
+    const actor = await admin(req);
+    return reply.status(201).send(presentMember(await addMember(station.store, station.clock, req.body, { actor: actor.name, address: req.ip })));
+  });
+
+  app.patch<{ Params: Static<typeof NameParams>; Body: Static<typeof MemberChange> }>('/v1/members/:name', {
+    config: { only: { roles: ['admin'], refusal: 'only an admin may manage members' } },
+    schema: {
+      summary: 'Change a member\'s role or disable them (admin); their sessions, tickets and event streams end at once',
+      params: NameParams, body: MemberChange, response: { 200: AdminMemberView },
+    },
+  }, async (req) => {
+    const actor = await admin(req);
+    await changeMember(station, actor, req.params.name, req.body, req.ip);
+    return view(req.params.name);
+  });
+
+  app.post<{ Params: Static<typeof NameParams> }>('/v1/members/:name/unlock', {
+    config: { only: { roles: ['admin'], refusal: 'only an admin may manage members' } },
+    schema: { summary: 'Lift a lockout after repeated sign-in failures (admin)', params: NameParams, response: { 200: AdminMemberView } },
+  }, async (req) => {
+    const actor = await admin(req);
+    const record = await station.store.memberByName(req.params.name);
+    if (!record) throw new HotlineError('not_found', `no member named ${req.params.name}`);
+    await station.signIn.unlock(record, actor, { address: req.ip });
+    return view(record.name);
   });
 }

@@ -1,30 +1,101 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { HotlineError } from '../../../core/errors.ts';
+import { credentialId, hashToken } from '../../auth.ts';
+import { relyingParty } from '../../sign-in/passkeys.ts';
+import type { SecondFactorMethod, SignInResult } from '../../sign-in/sign-in.ts';
 import { bearer, memberOf } from '../app.ts';
 import { MemberView } from '../schemas.ts';
+import { secondFactorRoutes } from './second-factor.ts';
+import { securityRoutes } from './security.ts';
+import { tokenRoutes } from './tokens.ts';
 
 const Login = Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false });
-const TokenRequest = Type.Object({ label: Type.String({ minLength: 1, maxLength: 100 }), expiresInHours: Type.Optional(Type.Number({ exclusiveMinimum: 0 })) }, { additionalProperties: false });
+const CodeStep = Type.Object({ pending: Type.String({ minLength: 1, maxLength: 100 }), code: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+const PendingOnly = Type.Object({ pending: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+const PasskeyStep = Type.Object({ pending: Type.String({ minLength: 1, maxLength: 100 }), response: Type.Object({}, { additionalProperties: true, description: 'AuthenticationResponseJSON from the browser' }) }, { additionalProperties: false });
+
+const Method = Type.Union([Type.Literal('totp'), Type.Literal('passkey'), Type.Literal('recovery')]);
+export const SessionReply = Type.Object({
+  token: Type.String(),
+  expiresAt: Type.Integer(),
+  member: MemberView,
+  idleMinutes: Type.Integer(),
+  mustEnrol: Type.Optional(Type.Boolean({ description: 'the role requires a second factor and none is enrolled: this session may only enrol one' })),
+});
+const PendingReply = Type.Object({ pending: Type.String(), methods: Type.Array(Method), expiresAt: Type.Integer() });
+const Refusals = { 401: { $ref: 'ErrorReply#' }, 423: { $ref: 'ErrorReply#' }, 429: { $ref: 'ErrorReply#' } };
+
+/** What a session of a member who must enrol a second factor may still do (the sign-in contract). */
+const ENROLMENT_ROUTES = new Set(['GET /v1/me', 'DELETE /v1/session']);
+const ENROLMENT_PREFIXES = ['/v1/me/second-factors', '/v1/me/totp', '/v1/me/passkeys', '/v1/me/recovery-codes'];
+
+/** A refusal for too many attempts carries Retry-After, so clients wait rather than hammer. */
+async function refusing<T>(reply: FastifyReply, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof HotlineError && e.code === 'rate_limited' && typeof e.details?.retryAfter === 'number') reply.header('retry-after', String(e.details.retryAfter));
+    throw e;
+  }
+}
 
 export async function sessionRoutes(app: FastifyInstance) {
   const station = app.station;
+  const signIn = station.signIn;
+  const from = (req: FastifyRequest) => ({ address: req.ip });
+
+  // A member whose role requires a second factor and who has none may only enrol one.
+  app.addHook('onRequest', async (req) => {
+    if (!req.member) return;
+    const route = req.routeOptions.url ?? '';
+    if (ENROLMENT_ROUTES.has(`${req.method} ${route}`) || ENROLMENT_PREFIXES.some((p) => route.startsWith(p))) return;
+    if (await signIn.mustEnrol(req.member)) throw new HotlineError('forbidden', 'your role requires a second factor: enrol one (TOTP or a passkey) first');
+  });
+
+  const send = (reply: FastifyReply, result: SignInResult) => reply.status(result.status).send(result.body);
 
   app.post<{ Body: Static<typeof Login> }>('/v1/session', {
     config: { public: true },
     schema: {
       security: [],
-      summary: 'Log in with name and password; returns a session token',
+      summary: 'Sign in with name and password: a session (201), or a pending sign-in that needs a second factor (202)',
       body: Login,
-      response: { 201: Type.Object({ token: Type.String(), expiresAt: Type.Integer(), member: MemberView }) },
+      response: { 201: SessionReply, 202: PendingReply, ...Refusals },
     },
-  }, async (req, reply) => {
-    const session = await station.auth.login(req.body.name, req.body.password, station.config.sessionHours);
-    return reply.status(201).send(session);
-  });
+  }, async (req, reply) => refusing(reply, async () => send(reply, await signIn.password(req.body.name, req.body.password, from(req)))));
 
-  app.delete('/v1/session', { schema: { summary: 'Log out: revoke the token used for this request' } }, async (req, reply) => {
-    await memberOf(req);
-    await station.auth.revoke(bearer(req)!);
+  const step = (method: Exclude<SecondFactorMethod, 'passkey'>) =>
+    app.post<{ Body: Static<typeof CodeStep> }>(`/v1/session/${method}`, {
+      config: { public: true },
+      schema: {
+        security: [],
+        summary: method === 'totp' ? 'Finish a sign-in with a TOTP code from the authenticator app' : 'Finish a sign-in with a recovery code (each works once)',
+        body: CodeStep,
+        response: { 201: SessionReply, ...Refusals },
+      },
+    }, async (req, reply) => refusing(reply, async () => reply.status(201).send(await signIn.secondStep(method, req.body.pending, { code: req.body.code }, from(req)))));
+  step('totp');
+  step('recovery');
+
+  app.post<{ Body: Static<typeof PendingOnly> }>('/v1/session/passkey/options', {
+    config: { public: true },
+    schema: { security: [], summary: 'The WebAuthn challenge for finishing a sign-in with a passkey (PublicKeyCredentialRequestOptionsJSON)', body: PendingOnly },
+  }, async (req) => signIn.passkeyOptions(req.body.pending, relyingParty(req.headers, station.name)));
+
+  app.post<{ Body: Static<typeof PasskeyStep> }>('/v1/session/passkey', {
+    config: { public: true },
+    schema: { security: [], summary: 'Finish a sign-in with a passkey\'s answer (AuthenticationResponseJSON)', body: PasskeyStep, response: { 201: SessionReply, ...Refusals } },
+  }, async (req, reply) => refusing(reply, async () => {
+    const rp = relyingParty(req.headers, station.name);
+    return reply.status(201).send(await signIn.secondStep('passkey', req.body.pending, { response: req.body.response as never, rp }, from(req)));
+  }));
+
+  app.delete('/v1/session', { schema: { summary: 'Sign out: revoke the token used for this request, close the event streams opened with it and void its tickets' } }, async (req, reply) => {
+    const member = await memberOf(req);
+    const hash = hashToken(bearer(req)!);
+    await station.auth.revokeHash(hash);
+    await signIn.log({ kind: 'session.ended', member: member.name, address: req.ip, detail: `signed out (${credentialId(hash)})` });
     return reply.status(204).send();
   });
 
@@ -52,12 +123,11 @@ export async function sessionRoutes(app: FastifyInstance) {
     return { station: station.name, iceServers: station.config.iceServers };
   });
 
-  app.post<{ Body: Static<typeof TokenRequest> }>('/v1/tokens', {
-    schema: { summary: 'Create an API token for automation, acting as yourself', body: TokenRequest, response: { 201: Type.Object({ token: Type.String(), expiresAt: Type.Union([Type.Integer(), Type.Null()]) }) } },
-  }, async (req, reply) => {
-    const member = await memberOf(req);
-    const expiresAt = req.body.expiresInHours ? station.clock() + req.body.expiresInHours * 3600_000 : null;
-    const token = await station.auth.issue(member.id, 'token', req.body.label, expiresAt);
-    return reply.status(201).send({ token, expiresAt });
-  });
+  await app.register(tokenRoutes);
+  await app.register(secondFactorRoutes);
+  await app.register(securityRoutes);
 }
+
+// The enrolment gate above must hold for every route of the app, not only these:
+// this plugin shares the app's scope (fastify-plugin's skip-override), so its hook is global.
+(sessionRoutes as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

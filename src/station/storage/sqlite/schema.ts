@@ -7,7 +7,8 @@ CREATE TABLE IF NOT EXISTS member (
   role TEXT NOT NULL,
   password_hash TEXT NOT NULL,
   created_at INTEGER NOT NULL,
-  disabled INTEGER NOT NULL DEFAULT 0
+  disabled INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER
 );
 CREATE TABLE IF NOT EXISTS credential (
   token_hash BLOB PRIMARY KEY,
@@ -15,8 +16,10 @@ CREATE TABLE IF NOT EXISTS credential (
   kind TEXT NOT NULL,
   label TEXT NOT NULL,
   created_at INTEGER NOT NULL,
-  expires_at INTEGER
+  expires_at INTEGER,
+  last_used_at INTEGER
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS credential_member ON credential (member_id);
 CREATE TABLE IF NOT EXISTS line (
   id TEXT PRIMARY KEY,
   definition TEXT NOT NULL
@@ -102,4 +105,60 @@ CREATE TABLE IF NOT EXISTS readout_draft (
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (line_id, call)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS totp (
+  member_id INTEGER PRIMARY KEY REFERENCES member(id),
+  secret TEXT NOT NULL,
+  confirmed_at INTEGER,
+  last_step INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS passkey (
+  id TEXT PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES member(id),
+  public_key BLOB NOT NULL,
+  counter INTEGER NOT NULL,
+  transports TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS passkey_member ON passkey (member_id);
+CREATE TABLE IF NOT EXISTS recovery_code (
+  member_id INTEGER NOT NULL REFERENCES member(id),
+  code_hash BLOB NOT NULL,
+  PRIMARY KEY (member_id, code_hash)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS security_event (
+  id INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  member TEXT,
+  actor TEXT,
+  address TEXT,
+  detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS security_event_time ON security_event (time);
+CREATE TABLE IF NOT EXISTS setting (
+  key TEXT PRIMARY KEY,
+  json TEXT NOT NULL
+) WITHOUT ROWID;
 `;
+
+/**
+ * The schema's version, kept in SQLite's user_version. `schema` above is the
+ * latest shape and creates missing tables; each migration brings a database
+ * made by an older version up by one (columns CREATE TABLE IF NOT EXISTS
+ * cannot add). A database with no version is version 0 or a fresh one.
+ */
+export const SCHEMA_VERSION = 1;
+
+export interface Migration {
+  /** The version this migration leads to. */
+  to: number;
+  /** Columns it adds, as table, column, definition: skipped where present (a fresh database has them). */
+  columns: Array<[table: string, column: string, definition: string]>;
+}
+
+export const migrations: Migration[] = [
+  // Issue 9: sign-in lockouts and the idle timeout.
+  { to: 1, columns: [['member', 'locked_until', 'INTEGER'], ['credential', 'last_used_at', 'INTEGER']] },
+];

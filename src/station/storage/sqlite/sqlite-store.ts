@@ -3,8 +3,12 @@ import { openDatabase } from './open-database.ts';
 import type { Line } from '../../../core/line.ts';
 import { nodeKey, type NodeId } from '../../../core/merkle/node.ts';
 import type { Role } from '../../../core/role.ts';
-import type { CheckpointRecord, Commit, CosignatureRecord, CredentialRecord, EvidenceRecord, LineRecord, LinkEventRecord, LogId, MemberRecord, PeerRecord, ReadoutDraftRecord, Store } from '../store.ts';
-import { schema } from './schema.ts';
+import { HotlineError } from '../../../core/errors.ts';
+import type {
+  CheckpointRecord, Commit, CosignatureRecord, CredentialRecord, EvidenceRecord, LineRecord, LinkEventRecord, LogId, MemberRecord, PasskeyRecord, PeerRecord, ReadoutDraftRecord,
+  SecurityEventRecord, Store, StoredCredential, TotpRecord,
+} from '../store.ts';
+import { migrations, schema, SCHEMA_VERSION } from './schema.ts';
 
 type Row = Record<string, any>;
 
@@ -22,6 +26,7 @@ export class SqliteStore implements Store {
 
   constructor(path: string) {
     this.db = openDatabase(path, schema);
+    migrate(this.db);
     const p = (sql: string) => this.db.prepare(sql);
     this.s = {
       addMember: p('INSERT INTO member (name, role, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?)'),
@@ -31,6 +36,25 @@ export class SqliteStore implements Store {
       addCredential: p('INSERT INTO credential (token_hash, member_id, kind, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)'),
       credential: p('SELECT * FROM credential WHERE token_hash = ?'),
       removeCredential: p('DELETE FROM credential WHERE token_hash = ?'),
+      credentials: p('SELECT * FROM credential ORDER BY created_at'),
+      memberCredentials: p('SELECT * FROM credential WHERE member_id = ? ORDER BY created_at'),
+      touchCredential: p('UPDATE credential SET last_used_at = ? WHERE token_hash = ?'),
+      totp: p('SELECT * FROM totp WHERE member_id = ?'),
+      setTotp: p('INSERT OR REPLACE INTO totp (member_id, secret, confirmed_at, last_step) VALUES (?, ?, ?, ?)'),
+      removeTotp: p('DELETE FROM totp WHERE member_id = ?'),
+      advanceTotp: p('UPDATE totp SET last_step = ? WHERE member_id = ? AND last_step < ?'),
+      addPasskey: p('INSERT INTO passkey (id, member_id, public_key, counter, transports, label, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      passkeys: p('SELECT * FROM passkey WHERE member_id = ? ORDER BY created_at'),
+      passkeyUsed: p('UPDATE passkey SET counter = ?, last_used_at = ? WHERE id = ?'),
+      removePasskey: p('DELETE FROM passkey WHERE member_id = ? AND id = ?'),
+      clearRecovery: p('DELETE FROM recovery_code WHERE member_id = ?'),
+      addRecovery: p('INSERT OR IGNORE INTO recovery_code (member_id, code_hash) VALUES (?, ?)'),
+      useRecovery: p('DELETE FROM recovery_code WHERE member_id = ? AND code_hash = ?'),
+      recoveryLeft: p('SELECT COUNT(*) AS n FROM recovery_code WHERE member_id = ?'),
+      addSecurityEvent: p('INSERT INTO security_event (time, kind, member, actor, address, detail) VALUES (?, ?, ?, ?, ?, ?)'),
+      securityEvents: p('SELECT * FROM security_event WHERE time >= ? ORDER BY id LIMIT ?'),
+      setting: p('SELECT json FROM setting WHERE key = ?'),
+      setSetting: p('INSERT OR REPLACE INTO setting (key, json) VALUES (?, ?)'),
       addLine: p('INSERT INTO line (id, definition) VALUES (?, ?)'),
       line: p('SELECT * FROM line WHERE id = ?'),
       lines: p('SELECT * FROM line ORDER BY id'),
@@ -85,8 +109,14 @@ export class SqliteStore implements Store {
   }
 
   async addMember(m: Omit<MemberRecord, 'id'>): Promise<MemberRecord> {
-    const info = this.s.addMember.run(m.name, m.role, m.passwordHash, m.createdAt, m.disabled ? 1 : 0);
-    return { ...m, id: Number(info.lastInsertRowid) };
+    try {
+      const info = this.s.addMember.run(m.name, m.role, m.passwordHash, m.createdAt, m.disabled ? 1 : 0);
+      return { lockedUntil: null, ...m, id: Number(info.lastInsertRowid) };
+    } catch (e) {
+      // Two requests for the same new name race past the route's check; the UNIQUE index decides.
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new HotlineError('conflict', `a member named ${m.name} already exists`);
+      throw e;
+    }
   }
 
   async memberByName(name: string) {
@@ -101,12 +131,13 @@ export class SqliteStore implements Store {
     return (this.s.listMembers.all() as Row[]).map((r) => toMember(r)!);
   }
 
-  async updateMember(id: number, change: Partial<Pick<MemberRecord, 'role' | 'passwordHash' | 'disabled'>>) {
+  async updateMember(id: number, change: Partial<Pick<MemberRecord, 'role' | 'passwordHash' | 'disabled' | 'lockedUntil'>>) {
     const sets: string[] = [];
     const values: unknown[] = [];
     if (change.role !== undefined) sets.push('role = ?'), values.push(change.role);
     if (change.passwordHash !== undefined) sets.push('password_hash = ?'), values.push(change.passwordHash);
     if (change.disabled !== undefined) sets.push('disabled = ?'), values.push(change.disabled ? 1 : 0);
+    if (change.lockedUntil !== undefined) sets.push('locked_until = ?'), values.push(change.lockedUntil);
     if (sets.length === 0) return;
     this.db.prepare(`UPDATE member SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
   }
@@ -118,11 +149,88 @@ export class SqliteStore implements Store {
   async credential(tokenHash: Uint8Array): Promise<CredentialRecord | null> {
     const r = this.s.credential.get(tokenHash) as Row | undefined;
     if (!r) return null;
-    return { memberId: r.member_id, kind: r.kind, label: r.label, createdAt: r.created_at, expiresAt: r.expires_at ?? null };
+    return toCredential(r);
   }
 
   async removeCredential(tokenHash: Uint8Array) {
     this.s.removeCredential.run(tokenHash);
+  }
+
+  async credentials(memberId?: number): Promise<StoredCredential[]> {
+    const rows = (memberId === undefined ? this.s.credentials.all() : this.s.memberCredentials.all(memberId)) as Row[];
+    return rows.map((r) => ({ ...toCredential(r), tokenHash: new Uint8Array(r.token_hash) }));
+  }
+
+  async touchCredential(tokenHash: Uint8Array, time: number) {
+    this.s.touchCredential.run(time, tokenHash);
+  }
+
+  async totp(memberId: number): Promise<TotpRecord | null> {
+    const r = this.s.totp.get(memberId) as Row | undefined;
+    return r ? { secret: r.secret, confirmedAt: r.confirmed_at ?? null, lastStep: r.last_step } : null;
+  }
+
+  async setTotp(memberId: number, totp: TotpRecord | null) {
+    if (totp) this.s.setTotp.run(memberId, totp.secret, totp.confirmedAt, totp.lastStep);
+    else this.s.removeTotp.run(memberId);
+  }
+
+  async advanceTotpStep(memberId: number, step: number) {
+    return this.s.advanceTotp.run(step, memberId, step).changes === 1;
+  }
+
+  async addPasskey(k: PasskeyRecord) {
+    this.s.addPasskey.run(k.id, k.memberId, k.publicKey, k.counter, JSON.stringify(k.transports), k.label, k.createdAt, k.lastUsedAt);
+  }
+
+  async passkeys(memberId: number): Promise<PasskeyRecord[]> {
+    return (this.s.passkeys.all(memberId) as Row[]).map((r) => ({
+      id: r.id, memberId: r.member_id, publicKey: new Uint8Array(r.public_key), counter: r.counter, transports: JSON.parse(r.transports),
+      label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at ?? null,
+    }));
+  }
+
+  async passkeyUsed(id: string, counter: number, time: number) {
+    this.s.passkeyUsed.run(counter, time, id);
+  }
+
+  async removePasskey(memberId: number, id: string) {
+    return this.s.removePasskey.run(memberId, id).changes === 1;
+  }
+
+  async setRecoveryCodes(memberId: number, hashes: Uint8Array[]) {
+    this.db.transaction(() => {
+      this.s.clearRecovery.run(memberId);
+      for (const h of hashes) this.s.addRecovery.run(memberId, h);
+    })();
+  }
+
+  async useRecoveryCode(memberId: number, hash: Uint8Array) {
+    return this.s.useRecovery.run(memberId, hash).changes === 1;
+  }
+
+  async recoveryCodesLeft(memberId: number) {
+    return (this.s.recoveryLeft.get(memberId) as Row).n as number;
+  }
+
+  async addSecurityEvent(e: Omit<SecurityEventRecord, 'id'>): Promise<SecurityEventRecord> {
+    const info = this.s.addSecurityEvent.run(e.time, e.kind, e.member, e.actor, e.address, e.detail);
+    return { id: Number(info.lastInsertRowid), ...e };
+  }
+
+  async securityEvents(query: { since?: number; limit: number }): Promise<SecurityEventRecord[]> {
+    return (this.s.securityEvents.all(query.since ?? 0, query.limit) as Row[]).map((r) => ({
+      id: r.id, time: r.time, kind: r.kind, member: r.member ?? null, actor: r.actor ?? null, address: r.address ?? null, detail: r.detail,
+    }));
+  }
+
+  async setting(key: string): Promise<unknown> {
+    const r = this.s.setting.get(key) as Row | undefined;
+    return r ? JSON.parse(r.json) : null;
+  }
+
+  async setSetting(key: string, value: unknown) {
+    this.s.setSetting.run(key, JSON.stringify(value));
   }
 
   async createLine(line: LineRecord) {
@@ -324,5 +432,26 @@ function toMember(r: Row | undefined): MemberRecord | null {
     passwordHash: r.password_hash,
     createdAt: r.created_at,
     disabled: r.disabled === 1,
+    lockedUntil: r.locked_until ?? null,
   };
+}
+
+function toCredential(r: Row): CredentialRecord {
+  return { memberId: r.member_id, kind: r.kind, label: r.label, createdAt: r.created_at, expiresAt: r.expires_at ?? null, lastUsedAt: r.last_used_at ?? null };
+}
+
+/** Brings a database made by an older version to SCHEMA_VERSION, in one transaction. */
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version >= SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (const m of migrations) {
+      if (m.to <= version) continue;
+      for (const [table, column, definition] of m.columns) {
+        const present = (db.prepare(`PRAGMA table_info(${table})`).all() as Row[]).some((c) => c.name === column);
+        if (!present) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+      }
+    }
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
 }
