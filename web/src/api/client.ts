@@ -2,7 +2,7 @@
 // sessionStorage: closing the tab logs the watch out of this console.
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly retryAfter: number | null = null) {
     super(message);
   }
 }
@@ -28,11 +28,14 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
   const type = res.headers.get('content-type') ?? '';
   const data = type.includes('json') ? await res.json() : await res.text();
   if (!res.ok) {
-    if (res.status === 401 && path !== '/v1/session') {
+    // A 401 on a request that carried our token means the session is over
+    // (expired, idle too long, or revoked); a 401 during sign-in is just a wrong answer.
+    if (res.status === 401 && t) {
       setToken(null);
       window.dispatchEvent(new Event('hotline:logged-out'));
     }
-    throw new ApiError(res.status, data?.error?.code ?? 'error', data?.error?.message ?? String(res.status));
+    const retry = Number(res.headers.get('retry-after'));
+    throw new ApiError(res.status, data?.error?.code ?? 'error', data?.error?.message ?? String(res.status), Number.isFinite(retry) && retry > 0 ? retry : null);
   }
   return data as T;
 }
@@ -41,5 +44,6 @@ export const get = <T = any>(path: string) => api<T>('GET', path);
 export const post = <T = any>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 export const put = <T = any>(path: string, body: unknown) => api<T>('PUT', path, body);
 export const patch = <T = any>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const del = <T = any>(path: string) => api<T>('DELETE', path);
 
 export const lineUrl = (line: string, rest = '') => `/v1/lines/${encodeURIComponent(line)}${rest}`;

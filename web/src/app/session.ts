@@ -14,6 +14,32 @@ export const stationName = signal<string>('');
 export const iceServers = signal<RTCIceServer[]>([]);
 export const live = signal(false);
 export const events = new LiveEvents();
+/**
+ * Signed in, but the station's policy wants a second factor this member has
+ * not enrolled yet: the session may only reach the enrolment endpoints, so the
+ * console shows only the Security page. Kept per tab, like the token.
+ */
+export const mustEnrol = signal<boolean>(sessionStorage.getItem('hotline.mustEnrol') === '1');
+export function setMustEnrol(value: boolean): void {
+  mustEnrol.value = value;
+  if (value) sessionStorage.setItem('hotline.mustEnrol', '1');
+  else sessionStorage.removeItem('hotline.mustEnrol');
+}
+
+const ENDED = 'hotline.sessionEnded';
+/** Why the last session ended without Sign out (read once by the sign-in page). */
+export function takeEndedNotice(): boolean {
+  const ended = sessionStorage.getItem(ENDED) === '1';
+  sessionStorage.removeItem(ENDED);
+  return ended;
+}
+/** The station refused our token: back to sign-in, saying so. A reload also stops the event stream's retries. */
+export function sessionEnded(): void {
+  sessionStorage.setItem(ENDED, '1');
+  setMustEnrol(false);
+  location.hash = '';
+  location.reload();
+}
 
 events.on((e) => {
   if (e.type === 'resync') live.value = true;
@@ -28,6 +54,12 @@ export async function loadStation(): Promise<void> {
 /** After sign-in (or a reload with a token): who we are, our preferences, the live stream. */
 export async function start(): Promise<void> {
   if (!token()) return;
+  if (mustEnrol.value) {
+    // Nothing else answers until a second factor is enrolled.
+    me.value = await get<Me>('/v1/me');
+    location.hash = '#/security';
+    return;
+  }
   const [who, prefs, console] = await Promise.all([get<Me>('/v1/me'), get<{ lang?: Language; zone?: string }>('/v1/me/preferences'), get<{ iceServers: RTCIceServer[] }>('/v1/console')]);
   if (prefs.lang && languages.includes(prefs.lang)) choose(prefs.lang, false);
   else {
@@ -46,14 +78,15 @@ export function choose(l: Language, remember = true): void {
   if (remember) void put('/v1/me/preferences', { lang: l });
 }
 
-export function chooseZone(z: string): void {
+export function chooseZone(z: string, remember = true): void {
   zone.value = z;
-  void put('/v1/me/preferences', { zone: z });
+  if (remember) void put('/v1/me/preferences', { zone: z });
 }
 
 export function signOut(): void {
   void fetch('/v1/session', { method: 'DELETE', headers: { authorization: `Bearer ${token()}` } }).catch(() => undefined);
   setToken(null);
+  setMustEnrol(false);
   location.hash = '';
   location.reload();
 }
