@@ -6,7 +6,7 @@ import { canOnLine, canSeeLine, type LineAccess, type Member } from '../src/core
 import type { Role } from '../src/core/role.ts';
 import { formatVerifierKey } from '../src/core/note/key.ts';
 import { nodeCrypto, newSeed, signerFromSeed } from '../src/node/crypto.ts';
-import { api, eventually, makeStationDir, startStation, type StationDir, type StationProcess } from './support/station.ts';
+import { api, eventually, makeStationDir, startStation, tlsFor, type StationDir, type StationProcess } from './support/station.ts';
 import {
   hiddenEndpoints, INSIDERS, lineEndpoints, OUTSIDERS, stationEndpoints,
   type LineEndpoint, type LineFixture, type Method,
@@ -75,7 +75,7 @@ async function openStream(name: string, viaTicket: boolean): Promise<Stream> {
   const headers: Record<string, string> = {};
   if (viaTicket) url += `?ticket=${encodeURIComponent((await ok(w(name, 'POST', '/v1/events/ticket'), 200, 'ticket')).ticket)}`;
   else headers.authorization = `Bearer ${W.dir.tokens[name]}`;
-  const ws = new WebSocket(url, { headers });
+  const ws = new WebSocket(url, { headers, ...tlsFor(url) });
   sockets.push(ws);
   const s: Stream = { name, raw: [], events: [] };
   ws.on('message', (data) => {
@@ -95,7 +95,7 @@ async function openStream(name: string, viaTicket: boolean): Promise<Stream> {
 /** What an unauthenticated upgrade gets: the HTTP status. */
 function refusedUpgrade(url: string): Promise<number> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, { ...tlsFor(url) });
     ws.on('unexpected-response', (req, res) => {
       resolve(res.statusCode ?? 0);
       req.destroy();
@@ -341,6 +341,11 @@ test('members who can see a line get exactly what canOnLine allows: 2xx, or 403 
           else e.created?.(f, name, r.json);
         } else if (r.status !== 403 || r.json?.error?.code !== 'forbidden' || !r.json?.error?.message) {
           problems.push(`${what}: not allowed, want 403 forbidden with a reason, got ${r.status} ${r.text}`);
+        } else {
+          // Authorisation comes before validation: the same refusal for a request the schema would reject, never a description of it.
+          const invalid = await w(name, e.method, urlOf(e, f.id, { ...real(f, e, name), seq: '0x10', number: '%20' }) + (e.method === 'GET' ? `${e.query ? '&' : '?'}limit=1e3` : ''), e.method === 'GET' ? undefined : { surplus: [1], text: 5 });
+          checks++;
+          if (invalid.status !== r.status || invalid.text !== r.text) problems.push(`${what}: with an invalid request, ${invalid.status} ${invalid.text} ≠ the refusal ${r.text}`);
         }
       }
     }

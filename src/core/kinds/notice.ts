@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { NoticeArea } from '../notice-area/area.ts';
 import { LanguageTag } from './message.ts';
 import { EntryRef, PersonName } from './ref.ts';
+import { Text } from './text.ts';
 
 export const NOTICE_KIND = 'notice';
 export const NOTICE_WITHDRAW = 'notice.withdraw';
@@ -22,21 +23,29 @@ export const TimeWindow = Type.Object(
   { additionalProperties: false },
 );
 
+const NoticeKind = Type.Union(noticeKinds.map((k) => Type.Literal(k)));
+
+/** What a member files. The station also checks the area's shape (checkArea) and the window's range (windowProblem). */
 export const NoticeBody = Type.Object(
   {
-    kind: Type.Union(noticeKinds.map((k) => Type.Literal(k))),
+    kind: NoticeKind,
     area: NoticeArea,
     altitude: AltitudeBand,
-    window: TimeWindow,
-    text: Type.String({ maxLength: 8000 }),
+    window: Type.Object(TimeWindow.properties, {
+      additionalProperties: false,
+      description: 'milliseconds since the epoch, [start, end); both between 2000-01-01 and 2100-01-01',
+    }),
+    text: Text({ maxLength: 8000 }),
     lang: Type.Optional(LanguageTag),
   },
   { additionalProperties: false },
 );
 export type NoticeBody = Static<typeof NoticeBody>;
 
+// As signed: the fold keeps the rules entries were written under, so stations
+// of different versions derive the same state from the same entries.
 export const NoticeEntryBody = Type.Object(
-  { ...NoticeBody.properties, from: PersonName },
+  { kind: NoticeKind, area: NoticeArea, altitude: AltitudeBand, window: TimeWindow, text: Type.String({ maxLength: 8000 }), lang: Type.Optional(LanguageTag), from: PersonName },
   { additionalProperties: false },
 );
 export type NoticeEntryBody = Static<typeof NoticeEntryBody>;

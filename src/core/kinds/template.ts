@@ -1,13 +1,16 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PrecedenceSchema } from './precedence.ts';
+import { Text } from './text.ts';
 
 export const TEMPLATE_KIND = 'template';
 
 /** A pre-agreed, numbered message in several languages, used by number. */
+const LANGUAGE_KEY = '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$';
+
 export const TemplateBody = Type.Object(
   {
-    title: Type.Optional(Type.String({ maxLength: 200 })),
-    texts: Type.Record(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' }), Type.String({ minLength: 1, maxLength: 4000 }), { minProperties: 1, maxProperties: 8 }),
+    title: Type.Optional(Text({ maxLength: 200 })),
+    texts: Type.Record(Type.String({ pattern: LANGUAGE_KEY }), Text({ minLength: 1, maxLength: 4000 }), { minProperties: 1, maxProperties: 8 }),
     precedence: Type.Optional(PrecedenceSchema),
   },
   { additionalProperties: false },
@@ -18,7 +21,7 @@ export const TemplateEntryBody = Type.Object(
   {
     number: Type.Integer({ minimum: 1, maximum: 999 }),
     title: Type.Optional(Type.String({ maxLength: 200 })),
-    texts: TemplateBody.properties.texts,
+    texts: Type.Record(Type.String({ pattern: LANGUAGE_KEY }), Type.String({ minLength: 1, maxLength: 4000 }), { minProperties: 1, maxProperties: 8 }),
     precedence: Type.Optional(PrecedenceSchema),
   },
   { additionalProperties: false },

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { LanguageTag, MessageText } from './message.ts';
+import { LanguageTag, MessageText, MessageTextInput } from './message.ts';
 import { EntryRef, PersonName } from './ref.ts';
 
 export const TRANSLATION_KIND = 'translation';
@@ -9,7 +9,7 @@ export const translationStages = ['sight', 'rough', 'official'] as const;
 export const TranslationStage = Type.Union(translationStages.map((s) => Type.Literal(s)));
 
 export const TranslationBody = Type.Object(
-  { text: MessageText, lang: LanguageTag, stage: TranslationStage },
+  { text: MessageTextInput, lang: LanguageTag, stage: TranslationStage },
   { additionalProperties: false },
 );
 export type TranslationBody = Static<typeof TranslationBody>;

@@ -54,7 +54,8 @@ test('checkArea names what is wrong', () => {
 });
 
 test('checkArea caps the positions of the whole area', () => {
-  const ring = Array.from({ length: 1000 }, (_, i) => [i / 1000, i % 2]);
+  // A simple ring of 1000 positions (a zigzag closed straight back would cross itself).
+  const ring = Array.from({ length: 1000 }, (_, i) => [Math.cos((2 * Math.PI * i) / 1000) * (1 + (i % 2) / 10), Math.sin((2 * Math.PI * i) / 1000) * (1 + (i % 2) / 10)]);
   ring.push(ring[0]);
   const polygons = Array.from({ length: Math.ceil(MAX_AREA_POSITIONS / ring.length) + 1 }, () => [ring]);
   assert.match(checkArea({ type: 'MultiPolygon', coordinates: polygons }) ?? '', /at most 5000/);

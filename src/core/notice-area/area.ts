@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { polygonShapeProblem } from './shape.ts';
 
 // A notice's area is a GeoJSON geometry (RFC 7946) so any GIS tool can draw it.
 // Limits keep one notice's entry small: every station stores and replays it.
@@ -81,10 +82,14 @@ function checkPolygon(rings: number[][][], where: string): string | null {
     const reason = checkRing(rings[i], `${where}[${i}]`);
     if (reason) return reason;
   }
-  return null;
+  return polygonShapeProblem(rings, where);
 }
 
-/** Why an area that passed the schema still does not describe a place on Earth; null when it does. */
+/**
+ * Why an area that passed the schema still does not describe a place on Earth
+ * (positions off the globe, open rings, too many positions, or polygons that
+ * are not regions: see shape.ts); null when it does.
+ */
 export function checkArea(area: NoticeArea): string | null {
   switch (area.type) {
     case 'Point': {
@@ -99,13 +104,14 @@ export function checkArea(area: NoticeArea): string | null {
     case 'MultiPolygon': {
       const polygons = area.type === 'Polygon' ? [area.coordinates] : area.coordinates;
       if (polygons.length === 0) return 'coordinates: a multipolygon needs at least one polygon';
+      // Counted first: the shape checks below cost more with every position.
       let positions = 0;
+      for (const rings of polygons) for (const ring of rings) positions += ring.length;
+      if (positions > MAX_AREA_POSITIONS) return `the area has ${positions} positions, at most ${MAX_AREA_POSITIONS} are allowed`;
       for (let i = 0; i < polygons.length; i++) {
         const reason = checkPolygon(polygons[i], area.type === 'Polygon' ? 'coordinates' : `coordinates[${i}]`);
         if (reason) return reason;
-        for (const ring of polygons[i]) positions += ring.length;
       }
-      if (positions > MAX_AREA_POSITIONS) return `the area has ${positions} positions, at most ${MAX_AREA_POSITIONS} are allowed`;
       return null;
     }
   }

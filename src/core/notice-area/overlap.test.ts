@@ -267,3 +267,21 @@ test('a polygon that only cuts the circle\'s rim is never missed', () => {
     { numRuns: 400 },
   );
 });
+
+test('two areas that reach the same pole share it, whatever their longitudes', () => {
+  // Each touches the north pole at one corner, a quarter of the globe apart on the map.
+  const a: NoticeArea = { type: 'Polygon', coordinates: [[[0, 85], [10, 85], [10, 90], [0, 85]]] };
+  const b: NoticeArea = { type: 'Polygon', coordinates: [[[90, 85], [100, 85], [95, 90], [90, 85]]] };
+  assert.equal(both(a, b), true);
+  // A polar cap, and a circle over the pole, meet both.
+  assert.equal(both(a, box(-180, 89, 180, 90)), true);
+  assert.equal(both(b, disc(-120, 89.99, 5 * KM)), true);
+  // The south pole is another point.
+  const c: NoticeArea = { type: 'Polygon', coordinates: [[[90, -85], [100, -85], [95, -90], [90, -85]]] };
+  const d: NoticeArea = { type: 'Polygon', coordinates: [[[-60, -85], [-50, -85], [-55, -90], [-60, -85]]] };
+  assert.equal(both(c, d), true);
+  assert.equal(both(a, c), false, 'the north pole is not the south pole');
+  // Near the pole but not at it: no shared point.
+  const e: NoticeArea = { type: 'Polygon', coordinates: [[[90, 85], [100, 85], [95, 89.9], [90, 85]]] };
+  assert.equal(both(a, e), false);
+});

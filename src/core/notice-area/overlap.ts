@@ -3,6 +3,7 @@ import { circle } from '@turf/circle';
 import { distance } from '@turf/distance';
 import { degreesToRadians, lengthToRadians, radiansToDegrees } from '@turf/helpers';
 import type { CircleArea, MultiPolygonArea, NoticeArea, PolygonArea } from './area.ts';
+import { unwrapped, type Ring } from './ring.ts';
 
 // How areas are read. RFC 7946 §3.1.1 makes a GeoJSON edge the straight line
 // between its positions in longitude/latitude, not a great circle, so every
@@ -11,8 +12,6 @@ import type { CircleArea, MultiPolygonArea, NoticeArea, PolygonArea } from './ar
 // are replaced by a polygon only to meet a polygon, always one drawn outside the
 // circle. Touching counts: a false alarm costs a phone call, a missed conflict
 // can cost far more.
-
-type Ring = number[][];
 
 /** A polygon whose rings never jump across ±180; its west edge lies in [-180, 180). */
 interface FlatPolygon {
@@ -60,30 +59,6 @@ function normalised(polygon: FlatPolygon): FlatPolygon {
 
 function rectangle(west: number, south: number, east: number, north: number): FlatPolygon {
   return normalised(bounded([[[west, south], [east, south], [east, north], [west, north], [west, south]]]));
-}
-
-/**
- * Makes longitudes continuous: a step of more than 180° between neighbours is
- * read as crossing the antimeridian the short way. `winds` is set when the
- * ring comes back 360° off where it began, i.e. it went round a pole.
- */
-function unwrapped(ring: Ring): { ring: Ring; winds: boolean } {
-  const out: Ring = [];
-  let offset = 0;
-  for (let i = 0; i < ring.length; i++) {
-    const [lon, lat] = ring[i];
-    // +180 and -180 are one meridian, so a step between them would cross
-    // nothing; such an edge is the RFC's straight line across the whole map
-    // (a band, or a polar cap drawn edge to edge), kept as it is.
-    if (i > 0 && !(Math.abs(lon) === 180 && Math.abs(ring[i - 1][0]) === 180)) {
-      const previous = out[i - 1][0];
-      while (lon + offset - previous > 180) offset -= 360;
-      while (lon + offset - previous < -180) offset += 360;
-    }
-    out.push([lon + offset, lat]);
-  }
-  const winds = out.length > 0 && Math.abs(out[out.length - 1][0] - out[0][0]) > 180;
-  return { ring: out, winds };
 }
 
 /**
@@ -141,6 +116,9 @@ function flatCircle(disc: CircleArea): FlatPolygon {
 /** Whether two flat polygons share a point on the cylinder: b is tried at every whole turn that can reach a. */
 function flatPolygonsMeet(a: FlatPolygon, b: FlatPolygon): boolean {
   if (a.south > b.north || b.south > a.north) return false;
+  // Latitude ±90 is one point whatever the longitude: two areas that reach the
+  // same pole share it, however far apart their longitudes are on the map.
+  if ((a.north >= 90 && b.north >= 90) || (a.south <= -90 && b.south <= -90)) return true;
   const first = Math.ceil((a.west - b.east) / 360 - SHIFT_SLACK);
   const last = Math.floor((a.east - b.west) / 360 + SHIFT_SLACK);
   for (let turns = first; turns <= last; turns++) {

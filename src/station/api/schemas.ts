@@ -1,7 +1,18 @@
 import { Type } from '@sinclair/typebox';
 import { roles } from '../../core/role.ts';
+export { Text } from '../../core/kinds/text.ts';
 
 // Wire shapes shared by the routes and the OpenAPI document.
+
+/**
+ * The largest sequence number, index or tree size a path or query may name:
+ * far beyond any log, and small enough that seq + 1 is still exact.
+ */
+export const MAX_POSITION = 2 ** 48;
+
+/** A position in a log (entries, tiles, proofs). Path and query numbers are strict decimal (input-rules.ts). */
+export const Position = (options: { minimum?: number; default?: number; description?: string } = {}) =>
+  Type.Integer({ minimum: 0, maximum: MAX_POSITION, ...options });
 
 export const ErrorReply = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }),
@@ -13,7 +24,7 @@ export const MemberView = Type.Object({ id: Type.Integer(), name: Type.String(),
 
 export const LineParams = Type.Object({ line: Type.String({ maxLength: 64 }) });
 export const LogParams = Type.Object({ line: Type.String({ maxLength: 64 }), party: Type.String({ maxLength: 64 }) });
-export const EntryParams = Type.Object({ line: Type.String({ maxLength: 64 }), party: Type.String({ maxLength: 64 }), seq: Type.Integer({ minimum: 0 }) });
+export const EntryParams = Type.Object({ line: Type.String({ maxLength: 64 }), party: Type.String({ maxLength: 64 }), seq: Position() });
 
 export const LineView = Type.Object({
   id: Type.String(),
@@ -42,6 +53,6 @@ export const ItemParams = Type.Object({ line: Type.String({ maxLength: 64 }), id
 export const Appended = Type.Object({ id: Type.String(), party: Type.String(), seq: Type.Integer(), time: Type.Integer(), leafHash: Type.String() });
 
 export const Period = Type.Object({
-  from: Type.Optional(Type.Integer({ minimum: 0, description: 'ms since the epoch, inclusive' })),
-  to: Type.Optional(Type.Integer({ minimum: 0, description: 'ms since the epoch, exclusive' })),
+  from: Type.Optional(Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000, description: 'ms since the epoch, inclusive' })),
+  to: Type.Optional(Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000, description: 'ms since the epoch, exclusive' })),
 });

@@ -1,5 +1,6 @@
 import { badRequest, HotlineError } from '../../core/errors.ts';
 import { checkArea } from '../../core/notice-area/area.ts';
+import { windowProblem } from '../../core/notice-area/band.ts';
 import { NOTICE_KIND, NOTICE_WITHDRAW, checkNotice, type NoticeBody, type NoticeEntryBody } from '../../core/kinds/notice.ts';
 import { parseRefId } from '../../core/kinds/ref.ts';
 import type { Member } from '../../core/policy.ts';
@@ -11,7 +12,7 @@ import { lineStateOf, serially } from './line-state-of.ts';
 /** Files a deconfliction notice; overlaps with other parties' notices are found as it is folded. */
 export async function fileNotice(station: Station, actor: Member, lineId: string, notice: NoticeBody): Promise<Appended> {
   const line = await lineFor(station.store, actor, lineId, 'notice');
-  const problem = checkArea(notice.area) ?? checkNotice(notice);
+  const problem = checkArea(notice.area) ?? checkNotice(notice) ?? windowProblem(notice.window);
   if (problem) throw badRequest(problem);
   const body: NoticeEntryBody = { ...notice, from: actor.name };
   return station.appender.append({ line: line.id, kind: NOTICE_KIND, body });

@@ -8,13 +8,13 @@ import { lineFor } from '../../line-access.ts';
 import { presentCall } from '../../presenters/call.ts';
 import { appendedView } from '../appended-view.ts';
 import { memberOf } from '../app.ts';
-import { Appended, ItemParams, LineParams } from '../schemas.ts';
+import { Appended, ItemParams, LineParams, Text } from '../schemas.ts';
 
 const Accept = Type.Object({ fingerprint: Type.Optional(DtlsFingerprint) }, { additionalProperties: false });
-const Decline = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+const Decline = Type.Object({ reason: Type.Optional(Text({ maxLength: 2000 })) }, { additionalProperties: false });
 const Empty = Type.Object({}, { additionalProperties: false });
 const SignalBody = Type.Object(
-  { kind: Type.Union([Type.Literal('offer'), Type.Literal('answer'), Type.Literal('ice'), Type.Literal('bye')]), data: Type.String({ maxLength: 20000 }) },
+  { kind: Type.Union([Type.Literal('offer'), Type.Literal('answer'), Type.Literal('ice'), Type.Literal('bye')]), data: Text({ maxLength: 20000 }) },
   { additionalProperties: false },
 );
 
@@ -22,10 +22,12 @@ export async function callRoutes(app: FastifyInstance) {
   const station = app.station;
 
   app.post<{ Params: Static<typeof LineParams>; Body: Static<typeof CallRequestBody> }>('/v1/lines/:line/calls', {
+    config: { need: 'call' },
     schema: { summary: 'Place a call to another party (optionally to a named principal); it rings on their consoles', params: LineParams, body: CallRequestBody, response: { 201: Appended } },
   }, async (req, reply) => reply.status(201).send(appendedView(await placeCall(station, await memberOf(req), req.params.line, req.body))));
 
   app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line/calls', {
+    config: { need: 'read' },
     schema: { summary: 'Every call on the line with its outcome (ringing, accepted, declined, unanswered, cancelled, ended), newest first', params: LineParams },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
@@ -33,7 +35,7 @@ export async function callRoutes(app: FastifyInstance) {
     return { calls: [...state.calls.values()].sort((a, b) => b.time - a.time).map(presentCall) };
   });
 
-  app.get<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/calls/:id', { schema: { summary: 'One call', params: ItemParams } }, async (req) => {
+  app.get<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/calls/:id', { config: { need: 'read' }, schema: { summary: 'One call', params: ItemParams } }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
     const call = (await lineStateOf(station, line.id)).calls.get(req.params.id);
     if (!call) throw new HotlineError('not_found', 'no such call on this line');
@@ -42,6 +44,7 @@ export async function callRoutes(app: FastifyInstance) {
 
   const answer = (path: string, summary: string, body: typeof Accept | typeof Decline | typeof Empty, make: (b: Record<string, string | undefined>) => Parameters<typeof answerCall>[4]) =>
     app.post<{ Params: Static<typeof ItemParams>; Body: Record<string, string | undefined> }>(`/v1/lines/:line/calls/:id/${path}`, {
+      config: { need: 'call' },
       schema: { summary, params: ItemParams, body, response: { 201: Appended } },
     }, async (req, reply) => reply.status(201).send(appendedView(await answerCall(station, await memberOf(req), req.params.line, req.params.id, make(req.body ?? {})))));
 
@@ -51,6 +54,7 @@ export async function callRoutes(app: FastifyInstance) {
   answer('end', 'End an accepted call (either side)', Empty, () => ({ kind: 'end' }));
 
   app.post<{ Params: Static<typeof ItemParams>; Body: Static<typeof SignalBody> }>('/v1/lines/:line/calls/:id/signals', {
+    config: { need: 'call' },
     schema: { summary: 'Send WebRTC signalling (offer, answer, ICE candidate) to the other side\'s consoles through the stations', params: ItemParams, body: SignalBody, response: { 202: Type.Object({ sent: Type.Boolean() }) } },
   }, async (req, reply) => {
     await station.signals.send(await memberOf(req), req.params.line, req.params.id, req.body.kind, req.body.data);
@@ -58,6 +62,7 @@ export async function callRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/calls/:id/signals', {
+    config: { need: 'call' },
     schema: { summary: 'Signalling received for this call from the other side (recent, in order), for a console that opened late', params: ItemParams },
   }, async (req) => ({ signals: await station.signals.recent(await memberOf(req), req.params.line, req.params.id) }));
 }

@@ -18,6 +18,7 @@ export async function checkRoutes(app: FastifyInstance) {
   const station = app.station;
 
   app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line/checks', {
+    config: { need: 'read' },
     schema: { summary: 'Check calls on the line, both directions: answered, late, missed (with the link status then) or waiting', params: LineParams },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
@@ -32,6 +33,7 @@ export async function checkRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: Static<typeof LineParams>; Querystring: Static<typeof HistoryQuery> }>('/v1/lines/:line/history', {
+    config: { need: 'read' },
     schema: {
       summary: 'Contact history: calls per pair of principals (attempts, declines, unanswered, last spoke), median time to acknowledge by precedence, missed check calls; ?format=csv for the call timeline',
       params: LineParams, querystring: HistoryQuery,
@@ -45,6 +47,7 @@ export async function checkRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line/summary', {
+    config: { need: 'read' },
     schema: { summary: 'At a glance: link status to each other party, last contact, items waiting for an acknowledgement, ringing calls, the next check call', params: LineParams },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');

@@ -7,14 +7,15 @@ import { formatTlogProof } from '../../../core/note/tlog-proof.ts';
 import { lineFor } from '../../line-access.ts';
 import { presentEntry } from '../../presenters/entry.ts';
 import { memberOf } from '../app.ts';
-import { EntryParams, EntryView, LineParams, LogParams } from '../schemas.ts';
+import { EntryParams, EntryView, LineParams, LogParams, Position } from '../schemas.ts';
 
-const Page = Type.Object({ start: Type.Integer({ minimum: 0, default: 0 }), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) });
+const Page = Type.Object({ start: Position({ default: 0 }), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) });
 
 export async function entryRoutes(app: FastifyInstance) {
   const station = app.station;
 
   app.get<{ Params: Static<typeof LineParams>; Querystring: Static<typeof Page> }>('/v1/lines/:line/transcript', {
+    config: { need: 'read' },
     schema: {
       summary: 'The line\'s transcript: every party\'s entries in causal order, with delivery receipts',
       params: LineParams,
@@ -41,6 +42,7 @@ export async function entryRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: Static<typeof LogParams> }>('/v1/lines/:line/logs/:party/cosignatures', {
+    config: { need: 'read' },
     schema: { summary: 'Cosignatures on this log\'s checkpoints: peers\' delivery receipts and witnesses\' cosignatures', params: LogParams },
   }, async (req) => {
     const log = await readableLog(req);
@@ -48,6 +50,7 @@ export async function entryRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: Static<typeof LogParams>; Querystring: Static<typeof Page> }>('/v1/lines/:line/logs/:party/entries', {
+    config: { need: 'read' },
     schema: {
       summary: 'Entries of one party\'s log, in order, a page at a time',
       params: LogParams,
@@ -63,6 +66,7 @@ export async function entryRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: Static<typeof EntryParams> }>('/v1/lines/:line/logs/:party/entries/:seq', {
+    config: { need: 'read' },
     schema: { summary: 'One entry, decoded, with its exact bytes', params: EntryParams, response: { 200: Type.Object({ entry: EntryView, bytes: Type.String({ description: 'base64 of the exact leaf bytes' }) }) } },
   }, async (req) => {
     const log = await readableLog(req);
@@ -72,6 +76,7 @@ export async function entryRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: Static<typeof EntryParams> }>('/v1/lines/:line/logs/:party/entries/:seq/proof', {
+    config: { need: 'read' },
     schema: { summary: 'C2SP tlog-proof of one entry against the latest checkpoint', params: EntryParams, produces: ['text/plain'] },
   }, async (req, reply) => {
     const log = await readableLog(req);

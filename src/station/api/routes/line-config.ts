@@ -23,6 +23,7 @@ export async function lineConfigRoutes(app: FastifyInstance) {
   const station = app.station;
 
   app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line/settings', {
+    config: { need: 'see' },
     schema: { summary: 'Each party\'s settings for the line (deadlines per precedence, ring time, escalation step, check-call schedule)', params: LineParams },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'see');
@@ -33,6 +34,7 @@ export async function lineConfigRoutes(app: FastifyInstance) {
   });
 
   app.patch<{ Params: Static<typeof LineParams>; Body: Static<typeof SettingsChange> }>('/v1/lines/:line/settings', {
+    config: { need: 'configure' },
     schema: { summary: 'Change this party\'s settings for the line (admin); recorded as an entry', params: LineParams, body: SettingsChange },
   }, async (req, reply) => {
     const { appended, settings } = await setLineSettings(station, await memberOf(req), req.params.line, req.body);
@@ -40,6 +42,7 @@ export async function lineConfigRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line/templates', {
+    config: { need: 'read' },
     schema: { summary: 'The line\'s pre-agreed, numbered, multilingual message templates', params: LineParams },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
@@ -48,10 +51,12 @@ export async function lineConfigRoutes(app: FastifyInstance) {
   });
 
   app.put<{ Params: Static<typeof TemplateParams>; Body: Static<typeof TemplateBody> }>('/v1/lines/:line/templates/:number', {
+    config: { need: 'configure' },
     schema: { summary: 'Define or redefine template N (admin); recorded as an entry, the latest definition counts', params: TemplateParams, body: TemplateBody, response: { 201: Appended } },
   }, async (req, reply) => reply.status(201).send(appendedView(await defineTemplate(station, await memberOf(req), req.params.line, req.params.number, req.body))));
 
   app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line/roster', {
+    config: { need: 'see' },
     schema: { summary: 'This station\'s watch roster for the line: who is alerted, in order, when a deadline passes', params: LineParams },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'see');
@@ -59,6 +64,7 @@ export async function lineConfigRoutes(app: FastifyInstance) {
   });
 
   app.put<{ Params: Static<typeof LineParams>; Body: Static<typeof Roster> }>('/v1/lines/:line/roster', {
+    config: { need: 'configure' },
     schema: { summary: 'Set the watch roster (admin); members must be named on the line', params: LineParams, body: Roster },
   }, async (req) => ({ members: await setRoster(station, await memberOf(req), req.params.line, req.body.members) }));
 }

@@ -1,19 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { badRequest } from '../../../core/errors.ts';
-import { canManageLines, canSeeLine } from '../../../core/policy.ts';
-import { HotlineError } from '../../../core/errors.ts';
+import { canSeeLine } from '../../../core/policy.ts';
 import { createLine } from '../../commands/line-creator.ts';
 import { exportBundle } from '../../export.ts';
 import { lineFor } from '../../line-access.ts';
 import { presentLine } from '../../presenters/line.ts';
 import { memberOf } from '../app.ts';
-import { LineParams, LineView } from '../schemas.ts';
+import { LineParams, LineView, Text } from '../schemas.ts';
 
 const NewLine = Type.Object(
   {
     id: Type.Optional(Type.String({ maxLength: 64 })),
-    title: Type.String({ minLength: 1, maxLength: 200 }),
+    title: Text({ minLength: 1, maxLength: 200 }),
     parties: Type.Array(Type.String({ maxLength: 300 }), { maxItems: 32, description: 'verifier keys of the parties; this station is added if absent' }),
     members: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000, description: 'names of this station\'s members on the line' }),
     discreet: Type.Optional(Type.Boolean()),
@@ -32,23 +31,23 @@ export async function lineRoutes(app: FastifyInstance) {
     return { lines: lines.map((l) => presentLine(l, members)) };
   });
 
-  app.post<{ Body: Static<typeof NewLine> }>('/v1/lines', { schema: { summary: 'Create a line (admin)', body: NewLine, response: { 201: LineView } } }, async (req, reply) => {
+  app.post<{ Body: Static<typeof NewLine> }>('/v1/lines', { config: { only: { roles: ['admin'], refusal: 'only an admin may create lines' } }, schema: { summary: 'Create a line (admin)', body: NewLine, response: { 201: LineView } } }, async (req, reply) => {
     const member = await memberOf(req);
     const line = await createLine(station, member, req.body);
     return reply.status(201).send(presentLine(line, await station.store.listMembers()));
   });
 
-  app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line', { schema: { summary: 'One line', params: LineParams, response: { 200: LineView } } }, async (req) => {
+  app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line', { config: { need: 'see' }, schema: { summary: 'One line', params: LineParams, response: { 200: LineView } } }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'see');
     return presentLine(line, await station.store.listMembers());
   });
 
   app.put<{ Params: Static<typeof LineParams>; Body: Static<typeof Members> }>('/v1/lines/:line/members', {
+    config: { need: 'manage' },
     schema: { summary: 'Set which members of this station are on the line (admin)', params: LineParams, body: Members, response: { 200: LineView } },
   }, async (req) => {
     const member = await memberOf(req);
-    const line = await lineFor(station.store, member, req.params.line, 'see');
-    if (!canManageLines(member)) throw new HotlineError('forbidden', 'only an admin may change a line\'s members');
+    const line = await lineFor(station.store, member, req.params.line, 'manage');
     const all = await station.store.listMembers();
     const ids = req.body.members.map((name) => {
       const m = all.find((x) => x.name === name);
@@ -60,6 +59,7 @@ export async function lineRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line/export', {
+    config: { need: 'read' },
     schema: { summary: 'Export every log of the line as an offline-verifiable bundle (hotline verify --bundle)', params: LineParams },
   }, async (req, reply) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');

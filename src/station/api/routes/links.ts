@@ -57,21 +57,21 @@ export async function linkRoutes(app: FastifyInstance) {
     return { alarms: alarms.sort((a, b) => a.time - b.time) };
   });
 
-  app.get('/v1/peers', { schema: { summary: 'Pinned peer stations (admin)' } }, async (req) => {
+  app.get('/v1/peers', { config: { only: { roles: ['admin'], refusal: 'only an admin may see peer settings' } }, schema: { summary: 'Pinned peer stations (admin)' } }, async (req) => {
     const member = await memberOf(req);
     if (member.role !== 'admin') throw new HotlineError('forbidden', 'only an admin may see peer settings');
     return { peers: (await station.store.listPeers()).map((p) => ({ ...p, fingerprint: fingerprint(p.key) })) };
   });
 
-  app.post<{ Body: Static<typeof NewPeer> }>('/v1/peers', { schema: { summary: 'Pin a peer station (admin)', body: NewPeer } }, async (req, reply) => {
+  app.post<{ Body: Static<typeof NewPeer> }>('/v1/peers', { config: { only: { roles: ['admin'], refusal: 'only an admin may pin peers' } }, schema: { summary: 'Pin a peer station (admin)', body: NewPeer } }, async (req, reply) => {
     const member = await memberOf(req);
     if (member.role !== 'admin') throw new HotlineError('forbidden', 'only an admin may pin peers');
-    const record = await pinPeer(station.store, station.name, req.body);
+    const record = await pinPeer(station.store, station.name, req.body, { actor: member.name, address: req.ip, clock: station.clock });
     await station.links?.reloadPeers();
     return reply.status(201).send({ ...record, fingerprint: fingerprint(record.key) });
   });
 
-  app.get('/v1/evidence', { schema: { summary: 'Evidence of equivocation: a party that signed two histories (admin, auditor)' } }, async (req) => {
+  app.get('/v1/evidence', { config: { only: { roles: ['admin', 'auditor'], refusal: 'only admins and auditors may read evidence' } }, schema: { summary: 'Evidence of equivocation: a party that signed two histories (admin, auditor)' } }, async (req) => {
     const member = await memberOf(req);
     if (member.role !== 'admin' && member.role !== 'auditor') throw new HotlineError('forbidden', 'only admins and auditors may read evidence');
     const out = [];

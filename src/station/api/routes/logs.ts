@@ -6,10 +6,10 @@ import { partyOf } from '../../../core/line.ts';
 import { parseTilePath } from '../../../core/tile.ts';
 import { lineFor } from '../../line-access.ts';
 import { memberOf } from '../app.ts';
-import { Base64Hashes, LogParams } from '../schemas.ts';
+import { Base64Hashes, LogParams, Position } from '../schemas.ts';
 
-const Inclusion = Type.Object({ index: Type.Integer({ minimum: 0 }), size: Type.Optional(Type.Integer({ minimum: 1 })) });
-const Consistency = Type.Object({ from: Type.Integer({ minimum: 0 }), to: Type.Optional(Type.Integer({ minimum: 0 })) });
+const Inclusion = Type.Object({ index: Position(), size: Type.Optional(Position({ minimum: 1 })) });
+const Consistency = Type.Object({ from: Position(), to: Type.Optional(Position()) });
 const TileParams = Type.Object({ line: Type.String({ maxLength: 64 }), party: Type.String({ maxLength: 64 }), '*': Type.String({ maxLength: 200 }) });
 
 // Each log is also served in the C2SP tlog-tiles layout under
@@ -24,6 +24,7 @@ export async function logRoutes(app: FastifyInstance) {
   }
 
   app.get<{ Params: Static<typeof LogParams> }>('/v1/lines/:line/logs/:party/checkpoint', {
+    config: { need: 'read' },
     schema: { summary: 'Latest checkpoint (C2SP tlog-checkpoint in a signed note)', params: LogParams, produces: ['text/plain'] },
   }, async (req, reply) => {
     const cp = await station.reader.checkpoint(await log(req));
@@ -32,6 +33,7 @@ export async function logRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: Static<typeof LogParams>; Querystring: Static<typeof Inclusion> }>('/v1/lines/:line/logs/:party/proof/inclusion', {
+    config: { need: 'read' },
     schema: {
       summary: 'RFC 6962 inclusion proof for entry `index` in the tree of `size` (default: latest checkpoint)',
       params: LogParams,
@@ -44,6 +46,7 @@ export async function logRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: Static<typeof LogParams>; Querystring: Static<typeof Consistency> }>('/v1/lines/:line/logs/:party/proof/consistency', {
+    config: { need: 'read' },
     schema: {
       summary: 'RFC 6962 consistency proof between tree sizes `from` and `to` (default: latest checkpoint)',
       params: LogParams,
@@ -56,6 +59,7 @@ export async function logRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: Static<typeof TileParams> }>('/v1/lines/:line/logs/:party/tile/*', {
+    config: { need: 'read' },
     schema: { summary: 'C2SP tlog-tiles hash tiles and entry bundles', params: TileParams, produces: ['application/octet-stream'] },
   }, async (req, reply) => {
     const l = await log(req);

@@ -22,6 +22,7 @@ export async function messageRoutes(app: FastifyInstance) {
   const station = app.station;
 
   app.post<{ Params: Static<typeof LineParams>; Body: Static<typeof MessageBody> }>('/v1/lines/:line/messages', {
+    config: { need: 'write' },
     schema: {
       summary: 'Send a message (text or template, precedence, language); answers once it is on disk',
       params: LineParams, body: MessageBody, response: { 201: Appended },
@@ -29,6 +30,7 @@ export async function messageRoutes(app: FastifyInstance) {
   }, async (req, reply) => reply.status(201).send(appendedView(await sendMessage(station, await memberOf(req), req.params.line, req.body))));
 
   app.get<{ Params: Static<typeof LineParams>; Querystring: Static<typeof MessageQuery> }>('/v1/lines/:line/messages', {
+    config: { need: 'read' },
     schema: { summary: 'Messages with their state (sent, delivered, acknowledged, overdue), translations and escalations, newest first', params: LineParams, querystring: MessageQuery },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
@@ -47,6 +49,7 @@ export async function messageRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/messages/:id', {
+    config: { need: 'read' },
     schema: { summary: 'One message with its state', params: ItemParams },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
@@ -57,10 +60,12 @@ export async function messageRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/items/:id/ack', {
+    config: { need: 'acknowledge' },
     schema: { summary: 'Acknowledge another party\'s message, notice or check call, in your name', params: ItemParams, response: { 201: Appended } },
   }, async (req, reply) => reply.status(201).send(appendedView(await acknowledge(station, await memberOf(req), req.params.line, req.params.id))));
 
   app.post<{ Params: Static<typeof ItemParams>; Body: Static<typeof TranslationBody> }>('/v1/lines/:line/messages/:id/translations', {
+    config: { need: 'translate' },
     schema: { summary: 'Attach a translation (sight, rough or official) beside the untouched original', params: ItemParams, body: TranslationBody, response: { 201: Appended } },
   }, async (req, reply) => reply.status(201).send(appendedView(await translateMessage(station, await memberOf(req), req.params.line, req.params.id, req.body))));
 }

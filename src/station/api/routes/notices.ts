@@ -9,18 +9,20 @@ import { lineFor } from '../../line-access.ts';
 import { presentConflict, presentNotice } from '../../presenters/notice.ts';
 import { appendedView } from '../appended-view.ts';
 import { memberOf } from '../app.ts';
-import { Appended, ItemParams, LineParams } from '../schemas.ts';
+import { Appended, ItemParams, LineParams, Text } from '../schemas.ts';
 
-const Withdraw = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+const Withdraw = Type.Object({ reason: Type.Optional(Text({ maxLength: 2000 })) }, { additionalProperties: false });
 
 export async function noticeRoutes(app: FastifyInstance) {
   const station = app.station;
 
   app.post<{ Params: Static<typeof LineParams>; Body: Static<typeof NoticeBody> }>('/v1/lines/:line/notices', {
+    config: { need: 'notice' },
     schema: { summary: 'File a deconfliction notice: kind, GeoJSON area (polygon, or point with radius), altitude band, time window, text', params: LineParams, body: NoticeBody, response: { 201: Appended } },
   }, async (req, reply) => reply.status(201).send(appendedView(await fileNotice(station, await memberOf(req), req.params.line, req.body))));
 
   app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line/notices', {
+    config: { need: 'read' },
     schema: { summary: 'Every notice on the line with acknowledgements and conflicts, and the conflicts themselves', params: LineParams },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
@@ -31,7 +33,7 @@ export async function noticeRoutes(app: FastifyInstance) {
     };
   });
 
-  app.get<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/notices/:id', { schema: { summary: 'One notice', params: ItemParams } }, async (req) => {
+  app.get<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/notices/:id', { config: { need: 'read' }, schema: { summary: 'One notice', params: ItemParams } }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
     const state = await lineStateOf(station, line.id);
     const n = state.notices.get(req.params.id);
@@ -40,10 +42,12 @@ export async function noticeRoutes(app: FastifyInstance) {
   });
 
   app.post<{ Params: Static<typeof ItemParams>; Body: Static<typeof Withdraw> }>('/v1/lines/:line/notices/:id/withdraw', {
+    config: { need: 'notice' },
     schema: { summary: 'Withdraw one of our notices (the record of it stays)', params: ItemParams, body: Withdraw, response: { 201: Appended } },
   }, async (req, reply) => reply.status(201).send(appendedView(await withdrawNotice(station, await memberOf(req), req.params.line, req.params.id, req.body?.reason))));
 
   app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line/conflicts', {
+    config: { need: 'read' },
     schema: { summary: 'Pairs of different parties\' notices that overlap in area, altitude and time, and who recorded each', params: LineParams },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');

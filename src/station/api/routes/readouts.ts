@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { HotlineError } from '../../../core/errors.ts';
 import { LanguageTag } from '../../../core/kinds/message.ts';
-import { ReadoutText } from '../../../core/kinds/readout.ts';
+import { ReadoutTextInput } from '../../../core/kinds/readout.ts';
 import { lineStateOf } from '../../commands/line-state-of.ts';
 import { draftOf, publishReadout, saveDraft } from '../../commands/readouts.ts';
 import { lineFor } from '../../line-access.ts';
@@ -12,9 +12,9 @@ import { appendedView } from '../appended-view.ts';
 import { memberOf } from '../app.ts';
 import { Appended, ItemParams } from '../schemas.ts';
 
-const Draft = Type.Object({ text: ReadoutText, lang: Type.Optional(LanguageTag) }, { additionalProperties: false });
+const Draft = Type.Object({ text: ReadoutTextInput, lang: Type.Optional(LanguageTag) }, { additionalProperties: false });
 const Publish = Type.Object(
-  { public: Type.Optional(Type.Boolean({ description: 'mark for a press statement (never on a discreet line)' })), text: Type.Optional(ReadoutText), lang: Type.Optional(LanguageTag) },
+  { public: Type.Optional(Type.Boolean({ description: 'mark for a press statement (never on a discreet line)' })), text: Type.Optional(ReadoutTextInput), lang: Type.Optional(LanguageTag) },
   { additionalProperties: false },
 );
 
@@ -22,6 +22,7 @@ export async function readoutRoutes(app: FastifyInstance) {
   const station = app.station;
 
   app.get<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/calls/:id/readouts', {
+    config: { need: 'read' },
     schema: { summary: 'Every party\'s published readouts of one call, side by side, all versions', params: ItemParams },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
@@ -32,14 +33,17 @@ export async function readoutRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/calls/:id/readout/draft', {
+    config: { need: 'readout' },
     schema: { summary: 'This party\'s unpublished draft readout of the call (never sent to the other side)', params: ItemParams },
   }, async (req) => ({ draft: await draftOf(station, await memberOf(req), req.params.line, req.params.id) }));
 
   app.put<{ Params: Static<typeof ItemParams>; Body: Static<typeof Draft> }>('/v1/lines/:line/calls/:id/readout/draft', {
+    config: { need: 'readout' },
     schema: { summary: 'Save this party\'s draft readout', params: ItemParams, body: Draft },
   }, async (req) => ({ draft: await saveDraft(station, await memberOf(req), req.params.line, req.params.id, req.body.text, req.body.lang) }));
 
   app.post<{ Params: Static<typeof ItemParams>; Body: Static<typeof Publish> }>('/v1/lines/:line/calls/:id/readout/publish', {
+    config: { need: 'readout' },
     schema: { summary: 'Publish the draft (or the given text) as the next version of this party\'s readout', params: ItemParams, body: Publish, response: { 201: Appended } },
   }, async (req, reply) => reply.status(201).send(appendedView(await publishReadout(station, await memberOf(req), req.params.line, req.params.id, { public: req.body.public ?? false, text: req.body.text, lang: req.body.lang }))));
 
