@@ -48,10 +48,12 @@ test('init, members, serve, lines, messages, export and verify from the command 
     assert.equal(sent.code, 0, sent.stderr);
   }
   const listed = await cli(['entries', '--line', 'deconfliction', '--party', 'Washington'], { env: { ...env, HOTLINE_TOKEN: austin } });
-  assert.match(listed.stdout, /#0 .*austin: Requesting a call at 14:00Z/);
-  assert.match(listed.stdout, /#1 .*Confirming receipt/);
+  // Entry 0 is the line's signed definition.
+  assert.match(listed.stdout, /#0 .*line\.define/);
+  assert.match(listed.stdout, /#1 .*austin: Requesting a call at 14:00Z/);
+  assert.match(listed.stdout, /#2 .*Confirming receipt/);
   const cp = await cli(['checkpoint', '--line', 'deconfliction', '--party', 'Washington'], { env: { ...env, HOTLINE_TOKEN: austin } });
-  assert.match(cp.stdout, /^hotline\/line\/deconfliction\/Washington\n2\n/);
+  assert.match(cp.stdout, /^hotline\/line\/deconfliction\/Washington\n3\n/);
 
   const noLine = await cli(['send', '--line', 'nope', '--text', 'x'], { env: { ...env, HOTLINE_TOKEN: austin } });
   assert.equal(noLine.code, 4);
@@ -59,7 +61,7 @@ test('init, members, serve, lines, messages, export and verify from the command 
   assert.equal((await cli(['send', '--line', 'deconfliction'], { env: { ...env, HOTLINE_TOKEN: austin } })).code, 2);
   assert.equal((await cli(['send', '--line', 'deconfliction', '--text', 'x'], { env: { ...env, HOTLINE_TOKEN: 'hlt_bogus' } })).code, 3);
   assert.equal((await cli(['frobnicate'])).code, 2);
-  const unreachable = await cli(['line', 'list', '--url', 'http://127.0.0.1:1', '--token', 'x']);
+  const unreachable = await cli(['line', 'list', '--url', 'https://127.0.0.1:1', '--token', 'x']);
   assert.equal(unreachable.code, 6);
   assert.match(unreachable.stderr, /cannot reach/);
 
@@ -69,18 +71,18 @@ test('init, members, serve, lines, messages, export and verify from the command 
   (await import('node:fs')).mkdirSync(saved);
   const live = await cli(['verify', '--line', 'deconfliction', '--key', vkey!, '--save', saved], { env: { ...env, HOTLINE_TOKEN: austin } });
   assert.equal(live.code, 0, live.stderr);
-  assert.match(live.stdout, /ok {2}Washington: 2 entries verified/);
+  assert.match(live.stdout, /ok {2}Washington: 3 entries verified/);
 
   await cli(['send', '--line', 'deconfliction', '--text', 'Third'], { env: { ...env, HOTLINE_TOKEN: austin } });
   const since = await cli(['verify', '--line', 'deconfliction', '--key', vkey!, '--since', join(saved, 'Washington.checkpoint')], { env: { ...env, HOTLINE_TOKEN: austin } });
   assert.equal(since.code, 0, since.stderr);
-  assert.match(since.stdout, /3 entries verified/);
+  assert.match(since.stdout, /4 entries verified/);
 
   const bundle = join(work, 'bundle.json');
   assert.equal((await cli(['export', '--line', 'deconfliction', '--out', bundle], { env: { ...env, HOTLINE_TOKEN: austin } })).code, 0);
   const offline = await cli(['verify', '--bundle', bundle, '--key', vkey!, '--since', join(saved, 'Washington.checkpoint')]);
   assert.equal(offline.code, 0, offline.stderr);
-  assert.match(offline.stdout, /Washington: 3 entries verified/);
+  assert.match(offline.stdout, /Washington: 4 entries verified/);
 
   // A bundle edited after export fails, naming the entry.
   const edited = JSON.parse(readFileSync(bundle, 'utf8'));

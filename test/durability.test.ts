@@ -60,7 +60,8 @@ test('a row altered in the database is caught by the start-up check and by hotli
 
     const db = new Database(join(s.dir, 'station.db'));
     const row = db.prepare("SELECT e.log_id, e.bytes FROM entry e JOIN log l ON l.id = e.log_id WHERE l.line_id = 'tamper' AND e.seq = 7").get() as { log_id: number; bytes: Buffer };
-    const altered = Buffer.from(row.bytes.toString().replace('message 7', 'message 8'));
+    // Entry 0 is the line's signed definition, so entry 7 holds "message 6".
+    const altered = Buffer.from(row.bytes.toString().replace('message 6', 'message 8'));
     db.prepare('UPDATE entry SET bytes = ? WHERE log_id = ? AND seq = 7').run(altered, row.log_id);
     db.close();
 

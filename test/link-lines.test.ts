@@ -95,13 +95,15 @@ test('a three-party line with a neutral witness: every station holds every log; 
   for (const s of all) {
     const v = await cli(['verify', '--line', lineId, '--url', s.proc.url, '--token', s.duty, ...all.map((x) => ['--key', x.dir.identity.vkey]).flat()]);
     assert.equal(v.code, 0, v.stderr);
-    assert.equal((v.stdout.match(/^ok /gm) ?? []).length, 3, v.stdout);
+    // Three logs, and the line's definition as its creator signed it.
+    assert.equal((v.stdout.match(/^ok {2}(Washington|Moscow|Paris): /gm) ?? []).length, 3, v.stdout);
+    assert.match(v.stdout, /^ok {2}definition: /m);
   }
 
   // The witness cosigned Washington's checkpoints without reading the line.
   const cos = await eventually(async () => {
     const c = (await api(w.proc.url, w.duty, 'GET', `/v1/lines/${lineId}/logs/Washington/cosignatures`)).json.cosignatures;
-    return c.some((x: any) => x.cosigner === 'Geneva' && x.size === 3) && c;
+    return c.some((x: any) => x.cosigner === 'Geneva' && x.size === 4) && c;
   }, 'witness cosignature');
   assert.ok(cos.some((x: any) => x.cosigner === 'Moscow') && cos.some((x: any) => x.cosigner === 'Paris'));
 

@@ -84,7 +84,7 @@ test('a party that shows a second history is refused, with the evidence kept and
   await api(a.proc.url, a.admin, 'POST', '/v1/lines', { id: 'fork', title: 'Fork', parties: [b.dir.identity.vkey], members: ['duty'] });
   for (let i = 0; i < 3; i++) await api(a.proc.url, a.duty, 'POST', '/v1/lines/fork/messages', { text: `shared ${i}` });
   await eventually(async () => (await api(b.proc.url, b.admin, 'PUT', '/v1/lines/fork/members', { members: ['duty'] })).status === 200, 'line at Warsaw');
-  await eventually(async () => (await api(b.proc.url, b.duty, 'GET', '/v1/lines/fork/logs/Berlin/entries')).json?.size === 3, 'Warsaw holds 3');
+  await eventually(async () => (await api(b.proc.url, b.duty, 'GET', '/v1/lines/fork/logs/Berlin/entries')).json?.size === 4, 'Warsaw holds 4 (the definition and 3 messages)');
 
   // Berlin's operator keeps a copy of the station (same key), then the two copies diverge.
   await a.proc.stop();
@@ -93,7 +93,7 @@ test('a party that shows a second history is refused, with the evidence kept and
   cpSync(a.dir.dir, forkDir, { recursive: true });
   const original = await station('Berlin', a.dir);
   await api(original.proc.url, original.duty, 'POST', '/v1/lines/fork/messages', { text: 'history one' });
-  await eventually(async () => (await api(b.proc.url, b.duty, 'GET', '/v1/lines/fork/logs/Berlin/entries')).json?.size === 4, 'Warsaw holds 4');
+  await eventually(async () => (await api(b.proc.url, b.duty, 'GET', '/v1/lines/fork/logs/Berlin/entries')).json?.size === 5, 'Warsaw holds 5');
   await original.proc.stop();
 
   const fork = await station('Berlin', { ...a.dir, dir: forkDir, cleanup: () => undefined });
@@ -103,7 +103,7 @@ test('a party that shows a second history is refused, with the evidence kept and
     return e.length > 0 && e;
   }, 'evidence at Warsaw');
   assert.equal(evidence[0].party, 'Berlin');
-  assert.match(evidence[0].detail, /two different entries at position 3|not consistent/);
+  assert.match(evidence[0].detail, /two different entries at position 4|not consistent/);
   // The evidence stands on its own: two statements signed by Berlin's key that cannot both be true.
   const key = parseVerifierKey(nodeCrypto, a.dir.identity.vkey);
   const subject = { line: 'fork', party: 'Berlin', key };

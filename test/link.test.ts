@@ -48,11 +48,12 @@ test('a line between two stations: replication, receipts, identical transcripts'
   const strip = (t: any) => t.items.map((i: any) => [i.party, i.seq, i.leafHash]);
   assert.deepEqual(strip(ta), strip(tb));
   assert.equal(ta.items.at(-1).body.text, 'from Moscow');
-  assert.deepEqual(ta.items.at(-1).seen, { Washington: 5 });
+  // Washington's log holds the line's signed definition and the 5 messages.
+  assert.deepEqual(ta.items.at(-1).seen, { Washington: 6 });
 
-  // Moscow's cosignature on Washington's checkpoint is the receipt for all 5.
+  // Moscow's cosignature on Washington's checkpoint is the receipt for all 6.
   const cos = (await api(a.proc.url, a.duty, 'GET', '/v1/lines/deconfliction/logs/Washington/cosignatures')).json.cosignatures;
-  assert.ok(cos.some((c: any) => c.cosigner === 'Moscow' && c.size === 5));
+  assert.ok(cos.some((c: any) => c.cosigner === 'Moscow' && c.size === 6));
 });
 
 test('store and forward across a cut, and failover between a peer\'s two endpoints', { timeout: 90_000 }, async () => {

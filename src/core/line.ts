@@ -29,6 +29,13 @@ export function logOrigin(lineId: string, party: string): string {
   return `hotline/line/${lineId}/${party}`;
 }
 
+/** The line and party a checkpoint origin names, or null if it is not a Hotline log's origin. */
+export function parseLogOrigin(origin: string): { line: string; party: string } | null {
+  const m = /^hotline\/line\/([^/]+)\/([^/]+)$/.exec(origin);
+  if (!m || !isLineId(m[1]) || !validPartyName(m[2])) return null;
+  return { line: m[1], party: m[2] };
+}
+
 export function partyOf(line: Line, name: string): LineParty | undefined {
   return line.parties.find((p) => p.name === name);
 }

@@ -30,7 +30,12 @@ export function openCheckpoint(c: Crypto, subject: LogSubject, note: string): Ch
   } catch (e) {
     throw new IntegrityError(`checkpoint of ${subject.party}'s log is not signed by ${subject.key.name}: ${(e as Error).message}`);
   }
-  const cp = parseCheckpoint(text);
+  let cp: Checkpoint;
+  try {
+    cp = parseCheckpoint(text);
+  } catch (e) {
+    throw new IntegrityError(`checkpoint of ${subject.party}'s log is signed but malformed: ${(e as Error).message}`);
+  }
   const origin = logOrigin(subject.line, subject.party);
   if (cp.origin !== origin) throw new IntegrityError(`checkpoint origin is ${cp.origin}, expected ${origin}`);
   return cp;

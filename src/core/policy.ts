@@ -36,7 +36,7 @@ export function canWriteMessages(member: Member, line: LineAccess): boolean {
 }
 
 /** What can be done on a line; each API route and live event names one. */
-export const lineActions = ['see', 'read', 'write', 'acknowledge', 'translate', 'call', 'readout', 'notice', 'configure'] as const;
+export const lineActions = ['see', 'read', 'write', 'acknowledge', 'translate', 'call', 'readout', 'notice', 'configure', 'manage'] as const;
 export type LineAction = (typeof lineActions)[number];
 
 const speakers: Role[] = ['principal', 'duty_officer'];
@@ -44,9 +44,15 @@ const speakers: Role[] = ['principal', 'duty_officer'];
 /**
  * The whole policy for one line in one place. Speaking for the party
  * (messages, acknowledgements, calls, readouts, notices) is for principals
- * and duty officers named on the line; translators also translate; an admin
- * configures lines they can see (deadlines, templates, roster) but does not
- * speak on them.
+ * and duty officers named on the line; translators also translate. An admin
+ * configures (deadlines, templates, roster) and manages (who of this station
+ * is named on it) the lines they can see, but does not speak on them.
+ *
+ * A discreet line is configured by those it exists for: an admin named on it
+ * (or any admin while nobody here is named on it yet), and the principals and
+ * duty officers named on it, for their own side. Otherwise an admin, who
+ * cannot see it, could never set its roster, and its missed deadlines would
+ * escalate to nobody. Naming members stays with admins who can see it.
  */
 export function canOnLine(member: Member, line: LineAccess, action: LineAction): boolean {
   switch (action) {
@@ -57,6 +63,9 @@ export function canOnLine(member: Member, line: LineAccess, action: LineAction):
     case 'translate':
       return line.isMember && (speakers.includes(member.role) || member.role === 'translator');
     case 'configure':
+      if (!canSeeLine(member, line)) return false;
+      return member.role === 'admin' || (line.discreet && line.isMember && speakers.includes(member.role));
+    case 'manage':
       return canSeeLine(member, line) && member.role === 'admin';
     default:
       return line.isMember && speakers.includes(member.role);

@@ -1,4 +1,5 @@
 import type { Entry } from './entry.ts';
+import { LINE_DEFINE } from './kinds/line-definition.ts';
 
 export interface TranscriptItem {
   entry: Entry;
@@ -12,13 +13,16 @@ export interface TranscriptItem {
  * predecessor; among entries free to go next, the earliest time wins, then
  * the party name. The result depends only on the set of entries, so every
  * station holding the same entries shows the same transcript. Entries whose
- * causes have not arrived yet are returned as `pending`.
+ * causes have not arrived yet are returned as `pending`. The line's signed
+ * definition takes its place in the order (others have seen it) but is not
+ * an item: it is the line itself, not something said on it.
  */
 export function mergeTranscript(logs: Map<string, Entry[]>): { items: TranscriptItem[]; pending: number } {
   const parties = [...logs.keys()].sort();
   const taken = new Map(parties.map((p) => [p, 0]));
   const items: TranscriptItem[] = [];
   const total = parties.reduce((n, p) => n + logs.get(p)!.length, 0);
+  let definitions = 0;
   for (;;) {
     let best: { party: string; entry: Entry } | undefined;
     for (const party of parties) {
@@ -28,10 +32,11 @@ export function mergeTranscript(logs: Map<string, Entry[]>): { items: Transcript
     }
     if (!best) break;
     const seq = taken.get(best.party)!;
-    items.push({ entry: best.entry, seq });
+    if (best.entry.kind === LINE_DEFINE) definitions++;
+    else items.push({ entry: best.entry, seq });
     taken.set(best.party, seq + 1);
   }
-  return { items, pending: total - items.length };
+  return { items, pending: total - items.length - definitions };
 }
 
 function ready(entry: Entry, taken: Map<string, number>): boolean {

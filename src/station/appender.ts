@@ -176,8 +176,13 @@ export class Appender {
   }
 
   private checkpoint(line: string, size: number, frontier: Frontier): CheckpointRecord {
-    const { crypto: c, signer, party } = this.deps;
-    const text = formatCheckpoint({ origin: logOrigin(line, party), size, root: frontierRoot(c, frontier), extensions: [] });
-    return { line, party, size, note: signNote(c, text, [{ name: party, signer }]) };
+    return signCheckpoint(this.deps, line, size, frontier);
   }
+}
+
+/** This station's signed checkpoint of its own log on a line, at a size whose tree frontier is given. */
+export function signCheckpoint(deps: { crypto: Crypto; signer: Signer; party: string }, line: string, size: number, frontier: Frontier): CheckpointRecord {
+  const { crypto: c, signer, party } = deps;
+  const text = formatCheckpoint({ origin: logOrigin(line, party), size, root: frontierRoot(c, frontier), extensions: [] });
+  return { line, party, size, note: signNote(c, text, [{ name: party, signer }]) };
 }

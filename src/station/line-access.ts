@@ -13,7 +13,8 @@ const refusals: Record<LineAction, string> = {
   call: 'only principals and duty officers named on this line may place or answer calls',
   readout: 'only principals and duty officers named on this line may write readouts',
   notice: 'only principals and duty officers named on this line may file notices',
-  configure: 'only an admin may configure a line',
+  configure: 'only an admin, or on a discreet line a principal or duty officer named on it, may configure this line',
+  manage: 'only an admin may change who is named on a line',
 };
 
 export function lineAccess(line: LineRecord, member: Member) {

@@ -101,8 +101,8 @@ export const lineEndpoints: LineEndpoint[] = [
   { method: 'PUT', path: '/v1/lines/{line}/templates/{number}', need: 'configure', ok: 201, body: (m) => ({ title: `set by ${m}`, texts: { en: 'Template one', ru: 'Шаблон один' } }) },
   { method: 'GET', path: '/v1/lines/{line}/roster', need: 'see', ok: 200 },
   { method: 'PUT', path: '/v1/lines/{line}/roster', need: 'configure', ok: 200, body: () => ({ members: ['in-duty_officer', 'in-principal'] }) },
-  // Seeing the line and being an admin is exactly policy's 'configure'.
-  { method: 'PUT', path: '/v1/lines/{line}/members', need: 'configure', ok: 200, body: () => ({ members: INSIDERS }) },
+  // Seeing the line and being an admin is exactly policy's 'manage'.
+  { method: 'PUT', path: '/v1/lines/{line}/members', need: 'manage', ok: 200, body: () => ({ members: INSIDERS }) },
 ];
 
 /** Who may call an endpoint that names no line. */
@@ -140,6 +140,31 @@ export const stationEndpoints = (parisKey: string): StationEndpoint[] => [
   { method: 'GET', path: '/v1/peers', who: 'admin', ok: 200 },
   { method: 'POST', path: '/v1/peers', who: 'admin', ok: 201, body: () => ({ name: 'Paris', key: parisKey, urls: [] }) },
   { method: 'GET', path: '/v1/evidence', who: 'admin-auditor', ok: 200 },
+   // Sign-in: second steps need a pending sign-in (none here: 401 for all); passkey routes need a browser's Origin (none here: 400).
+   { method: 'POST', path: '/v1/session/totp', who: 'public', ok: 401, body: () => ({ pending: 'not-a-pending-sign-in', code: '123456' }) },
+   { method: 'POST', path: '/v1/session/recovery', who: 'public', ok: 401, body: () => ({ pending: 'not-a-pending-sign-in', code: 'AAAA-BBBB-CCCC-DDDD' }) },
+   { method: 'POST', path: '/v1/session/passkey/options', who: 'public', ok: 400, body: () => ({ pending: 'not-a-pending-sign-in' }) },
+   { method: 'POST', path: '/v1/session/passkey', who: 'public', ok: 400, body: () => ({ pending: 'not-a-pending-sign-in', response: {} }) },
+   // One's own second factors: the allowed answers are those of a member with none (enrolment under way, a code that is no code).
+   { method: 'GET', path: '/v1/me/second-factors', who: 'member', ok: 200 },
+   { method: 'POST', path: '/v1/me/totp', who: 'member', ok: 200 },
+   { method: 'POST', path: '/v1/me/totp/confirm', who: 'member', ok: 400, body: () => ({ code: 'abcdef' }) },
+   { method: 'DELETE', path: '/v1/me/totp', who: 'member', ok: 404 },
+   { method: 'POST', path: '/v1/me/passkeys/options', who: 'member', ok: 400 },
+   { method: 'POST', path: '/v1/me/passkeys', who: 'member', ok: 400, body: () => ({ label: 'authz', response: {} }) },
+   { method: 'DELETE', path: '/v1/me/passkeys/{id}', who: 'member', ok: 404, url: '/v1/me/passkeys/no-such-passkey' },
+   { method: 'POST', path: '/v1/me/recovery-codes', who: 'member', ok: 400 },
+   { method: 'GET', path: '/v1/tokens', who: 'member', ok: 200 },
+   { method: 'DELETE', path: '/v1/tokens/{id}', who: 'member', ok: 404, url: '/v1/tokens/0000000000000000' },
+   // Admin: a change to what a member already is answers 200 and ends nothing.
+   { method: 'PATCH', path: '/v1/members/{name}', who: 'admin', ok: 200, url: '/v1/members/in-translator', body: () => ({ role: 'translator' }) },
+   { method: 'POST', path: '/v1/members/{name}/unlock', who: 'admin', ok: 200, url: '/v1/members/in-translator/unlock' },
+   { method: 'GET', path: '/v1/security/log', who: 'admin-auditor', ok: 200 },
+   { method: 'GET', path: '/v1/security/policy', who: 'admin-auditor', ok: 200 },
+   {
+     method: 'PUT', path: '/v1/security/policy', who: 'admin', ok: 200,
+     body: () => ({ secondFactor: { principal: false, duty_officer: false, translator: false, auditor: false, admin: false }, idleMinutes: 30, lockout: { failures: 10, minutes: 15 } }),
+   },
   { method: 'GET', path: '/v1/public/readouts', who: 'public', ok: 200 },
   { method: 'POST', path: '/v1/events/ticket', who: 'member', ok: 200 },
 ];

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { cli, freePort, makeStationDir, startStation, type StationDir, type StationProcess } from './station.ts';
+import { cli, fetchStation, freePort, makeStationDir, startStation, type StationDir, type StationProcess } from './station.ts';
 import { TcpProxy, type CutMode } from './tcp-proxy.ts';
 
 // The fault scenario shared by test/fault.test.ts and scripts/soak.ts: three
@@ -184,7 +184,7 @@ function prng(seed: number) {
 }
 
 async function call(url: string, token: string, method: string, path: string, body?: unknown, timeoutMs = 10_000): Promise<{ status: number; json: any }> {
-  const res = await fetch(new URL(path, url), {
+  const res = await fetchStation(new URL(path, url), {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -315,7 +315,7 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
       writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');
       const apiPort = await stationPort();
       const peerPort = await stationPort();
-      nodes.push({ name, dir, apiPort, peerPort, url: `http://127.0.0.1:${apiPort}`, stopping: false, history: [], errors: [] });
+      nodes.push({ name, dir, apiPort, peerPort, url: `https://127.0.0.1:${apiPort}`, stopping: false, history: [], errors: [] });
       if (res.keepDirs) log(`${name}: ${dir.dir}`);
     }
     for (const a of nodes) {
@@ -523,7 +523,8 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
         const stable = now === previous;
         previous = now;
         if (!stable) return false;
-        const sum = names.reduce((k, p) => k + sizes[p][p], 0);
+        // Every entry is in the transcript except the line's signed definition (entry 0 of the creator's log).
+        const sum = names.reduce((k, p) => k + sizes[p][p], 0) - 1;
         counts = {};
         for (const n of nodes) {
           const t = await getOk(n.url, duty(n), `/v1/lines/${LINE}/transcript?limit=1`);
@@ -696,7 +697,8 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultSumm
     // (i) One transcript, the same on every station.
     const strip = (items: EntryView[]) => items.map((i) => `${i.party}/${i.seq}/${i.leafHash}`);
     const reference = strip(transcripts.get(names[0])!);
-    if (reference.length !== names.reduce((k, p) => k + summary.finalSizes[p], 0)) {
+    // Every entry but the line's signed definition (entry 0 of the creator's log) is a transcript item.
+    if (reference.length !== names.reduce((k, p) => k + summary.finalSizes[p], 0) - 1) {
       fail(`(i) ${names[0]}'s transcript has ${reference.length} items but the logs hold ${JSON.stringify(summary.finalSizes)}`);
     }
     for (const n of nodes.slice(1)) {

@@ -25,6 +25,9 @@ export async function exportCommand(argv: string[]) {
       })
     : await connect(values).json('GET', `/v1/lines/${encodeURIComponent(lineId)}/export`);
   writeFileSync(out, JSON.stringify(bundle));
+  for (const p of bundle.line.parties as Array<{ name: string }>) {
+    if (!bundle.logs.some((l: { party: string }) => l.party === p.name)) console.error(`warning: this station holds no signed checkpoint of ${p.name}'s log, so the bundle will not verify as the whole record`);
+  }
   const counts = bundle.logs.map((l: { party: string; entries: unknown[] }) => `${l.party} ${l.entries.length}`).join(', ');
   console.log(`exported line ${lineId} to ${out} (${counts || 'no logs'})`);
 }

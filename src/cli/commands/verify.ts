@@ -1,31 +1,68 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { verifyBundle, type Bundle } from '../../core/bundle.ts';
+import { parseBundle, verifyBundle } from '../../core/bundle.ts';
 import { toBase64 } from '../../core/encoding.ts';
 import { HotlineError } from '../../core/errors.ts';
+import type { DefinitionVerdict } from '../../core/kinds/line-definition.ts';
+import { parseLogOrigin } from '../../core/line.ts';
 import { parseCheckpoint } from '../../core/note/checkpoint.ts';
 import { parseVerifierKey, type VerifierKey } from '../../core/note/key.ts';
 import { parseNote } from '../../core/note/note.ts';
 import { nodeCrypto } from '../../node/crypto.ts';
 import { parse } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
-import { verifyRemoteLog } from '../remote-verify.ts';
+import { verifyRemoteLine } from '../remote-verify.ts';
+
+/**
+ * Nothing wrong was found, but not everything could be checked: the line's
+ * definition is not signed (a line created before definitions were), or the
+ * station serves no signed checkpoint of some party's log. Distinct from 0,
+ * so a script cannot mistake it for a full verification, and from 10, since
+ * nothing was shown to be false.
+ */
+export const INCOMPLETE_EXIT = 11;
 
 const HELP = `hotline verify --bundle FILE [--key VKEY ...] [--since CHECKPOINT ...]
 hotline verify --line LINE [--party PARTY] [--url URL --token TOKEN] [--key VKEY ...] [--since CHECKPOINT ...] [--save DIR]
 
-Checks logs end to end: every entry's signature and position, every leaf,
-the Merkle root against the signed checkpoint, and (with --since, a file
-holding a checkpoint seen earlier) consistency with that earlier state.
+Checks a line's record end to end: every entry's signature and position,
+every leaf, the Merkle root against the signed checkpoint, that there is a
+log for every party of the line, that the line's definition (title, parties
+and their keys, discreet flag) is the one its creator signed in the first
+entry of its log, and (with --since, a file holding a checkpoint seen
+earlier) consistency with that earlier state. With --party, only that
+party's log is checked in full; the definition is still checked.
 --key pins a party's verifier key; without it the keys come from the
-line definition itself, which a station could forge. --save DIR writes each
-verified checkpoint to DIR/<party>.checkpoint for the next --since.
-Exits 0 when everything verifies, 10 naming the first bad entry otherwise.`;
+line definition itself, which a station could forge. A pinned key must
+belong to a party of the line. --save DIR writes each verified checkpoint
+to DIR/<party>.checkpoint for the next --since.
 
-export async function verify(argv: string[]) {
+Exit status:
+  0   everything verified, and the definition is signed
+  2   bad input: unreadable file, not a bundle, not a checkpoint, bad key
+  10  integrity failure, naming the first bad log, entry or field
+  11  incomplete: nothing failed, but the definition is unsigned (an older
+      line) or the station serves no checkpoint of some party's log
+  3, 4, 6  the station refused (authentication, no such line) or is unreachable`;
+
+export async function verify(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (e) {
+    if (e instanceof HotlineError) throw e;
+    // Whatever the input, the answer is a reason, never a stack trace.
+    throw new HotlineError('internal', `verify: ${(e as Error).message ?? String(e)}`);
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
   const { values } = parse('verify', argv, {
     ...connectionOptions, bundle: { type: 'string' }, line: { type: 'string' }, party: { type: 'string' }, key: { type: 'string', multiple: true }, since: { type: 'string', multiple: true }, save: { type: 'string' },
   });
-  if (values.help) return void console.log(HELP);
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (values.bundle && values.line) throw new HotlineError('bad_request', 'verify: give --bundle FILE or --line LINE, not both');
   const c = nodeCrypto;
   const pinned: VerifierKey[] = (values.key ?? []).map((k) => {
     try {
@@ -34,48 +71,85 @@ export async function verify(argv: string[]) {
       throw new HotlineError('bad_request', `verify: --key ${k}: ${(e as Error).message}`);
     }
   });
-  const since = new Map<string, string>();
-  for (const file of values.since ?? []) {
-    const note = readFileSync(file, 'utf8');
-    const origin = parseCheckpoint(parseNote(note).text).origin;
-    since.set(origin.split('/').pop()!, note);
-  }
-  const results: Array<{ party: string; size: number; root: Uint8Array; note?: string }> = [];
+  if (new Set(pinned.map((k) => k.name)).size !== pinned.length) throw new HotlineError('bad_request', 'verify: two --key values name the same party');
+  const since = readSince(values.since ?? []);
+  const results: Array<{ party: string; size: number; root: Uint8Array; note: string }> = [];
+  let definition: DefinitionVerdict;
+  let missing: string[] = [];
   if (values.bundle) {
-    let bundle: Bundle;
-    try {
-      bundle = JSON.parse(readFileSync(values.bundle, 'utf8'));
-    } catch (e) {
-      throw new HotlineError('bad_request', `verify: cannot read bundle ${values.bundle}: ${(e as Error).message}`);
-    }
-    for (const p of bundle.line?.parties ?? []) {
+    const bundle = parseBundle(readJson(values.bundle));
+    checkSinceLine(since, bundle.line.id);
+    for (const p of bundle.line.parties) {
       if (!pinned.some((k) => k.name === p.name)) console.error(`warning: ${p.name}'s key is taken from the bundle itself; pin it with --key`);
-      if (!bundle.logs?.some((l) => l.party === p.name)) console.log(`--  ${p.name}: no log in this bundle`);
     }
-    for (const v of verifyBundle(c, bundle, { pinned, since })) {
-      results.push({ party: v.party, size: v.size, root: v.checkpoint.root, note: bundle.logs.find((l) => l.party === v.party)!.checkpoint });
-    }
+    const verdict = verifyBundle(c, bundle, { pinned, since: new Map([...since].map(([party, s]) => [party, s.note])) });
+    for (const v of verdict.logs) results.push({ party: v.party, size: v.size, root: v.checkpoint.root, note: bundle.logs.find((l) => l.party === v.party)!.checkpoint });
+    definition = verdict.definition;
   } else {
     if (!values.line) throw new HotlineError('bad_request', 'verify: give --bundle FILE or --line LINE');
-    const client = connect(values);
-    const line = await client.json<{ id: string; parties: Array<{ name: string; key: string }> }>('GET', `/v1/lines/${encodeURIComponent(values.line)}`);
-    const parties = values.party ? line.parties.filter((p) => p.name === values.party) : line.parties;
-    if (parties.length === 0) throw new HotlineError('not_found', `verify: the line has no party ${values.party}`);
-    for (const party of parties) {
-      const key = pinned.find((k) => k.name === party.name) ?? parseVerifierKey(c, party.key);
-      if (!pinned.some((k) => k.name === party.name)) console.error(`warning: ${party.name}'s key is taken from the station itself; pin it with --key`);
-      const verified = await verifyRemoteLog(c, client, { line: line.id, party: party.name, key }, since.get(party.name));
-      if (!verified) {
-        // No checkpoint at all: this station holds nothing of that party's log yet.
-        if (values.party) throw new HotlineError('not_found', `verify: the station holds no log of ${party.name} on this line`);
-        console.log(`--  ${party.name}: no log held on this station`);
-        continue;
-      }
-      results.push({ party: party.name, size: verified.checkpoint.size, root: verified.checkpoint.root, note: verified.note });
-    }
+    checkSinceLine(since, values.line);
+    const verdict = await verifyRemoteLine(c, connect(values), values.line, { party: values.party, pinned, since: new Map([...since].map(([party, s]) => [party, s.note])) });
+    for (const name of verdict.unpinned) console.error(`warning: ${name}'s key is taken from the station itself; pin it with --key`);
+    for (const v of verdict.logs) results.push({ party: v.party, size: v.checkpoint.size, root: v.checkpoint.root, note: v.note });
+    definition = verdict.definition;
+    missing = verdict.missing;
   }
   for (const r of results) {
     console.log(`ok  ${r.party}: ${r.size} entries verified; root ${toBase64(r.root)}`);
-    if (values.save && r.note) writeFileSync(`${values.save}/${r.party}.checkpoint`, r.note);
+    if (values.save) {
+      try {
+        writeFileSync(`${values.save}/${r.party}.checkpoint`, r.note);
+      } catch (e) {
+        throw new HotlineError('bad_request', `verify: cannot save ${r.party}'s checkpoint in ${values.save}: ${(e as Error).message}`);
+      }
+    }
+  }
+  for (const name of missing) console.log(`--  ${name}: the station serves no signed checkpoint of this log (its party may not have joined yet)`);
+  if (definition.signed) console.log(`ok  definition: title, parties, keys and discreet flag as ${definition.creator} signed them`);
+  else console.log('--  definition: not signed (a line created before definitions were signed); its title, parties and discreet flag are unverified');
+  if (missing.length) console.error(`hotline verify: incomplete: no signed checkpoint of ${missing.join(', ')}'s log`);
+  if (!definition.signed) console.error("hotline verify: incomplete: the line's definition is not covered by a signature");
+  return missing.length || !definition.signed ? INCOMPLETE_EXIT : 0;
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new HotlineError('bad_request', `verify: cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function readJson(file: string): unknown {
+  const text = readText(file, 'bundle');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new HotlineError('bad_request', `verify: bundle ${file} is not JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Each --since file, which must hold one Hotline log checkpoint, keyed by party. */
+function readSince(files: string[]): Map<string, { note: string; line: string; file: string }> {
+  const since = new Map<string, { note: string; line: string; file: string }>();
+  for (const file of files) {
+    const note = readText(file, 'checkpoint');
+    let origin: string;
+    try {
+      origin = parseCheckpoint(parseNote(note).text).origin;
+    } catch (e) {
+      throw new HotlineError('bad_request', `verify: --since ${file} is not a signed checkpoint: ${(e as Error).message}`);
+    }
+    const log = parseLogOrigin(origin);
+    if (!log) throw new HotlineError('bad_request', `verify: --since ${file} is a checkpoint of ${origin}, not of a Hotline line's log`);
+    if (since.has(log.party)) throw new HotlineError('bad_request', `verify: two --since checkpoints are for ${log.party}'s log`);
+    since.set(log.party, { note, line: log.line, file });
+  }
+  return since;
+}
+
+function checkSinceLine(since: Map<string, { line: string; file: string }>, line: string): void {
+  for (const s of since.values()) {
+    if (s.line !== line) throw new HotlineError('bad_request', `verify: --since ${s.file} is a checkpoint of line ${s.line}, not ${line}`);
   }
 }

@@ -94,20 +94,21 @@ test('lines: admins create, members write, outsiders and non-members see nothing
 
   const sent = await call(dir.tokens.austin, 'POST', '/v1/lines/deconfliction/messages', { text: 'Call requested', lang: 'en' });
   assert.equal(sent.status, 201);
-  assert.equal(sent.json.seq, 0);
-  assert.equal((await call(dir.tokens.duty, 'POST', '/v1/lines/deconfliction/messages', { text: 'Standing by' })).json.seq, 1);
+  // Entry 0 of the creator's log is the line's signed definition.
+  assert.equal(sent.json.seq, 1);
+  assert.equal((await call(dir.tokens.duty, 'POST', '/v1/lines/deconfliction/messages', { text: 'Standing by' })).json.seq, 2);
   assert.equal((await call(dir.tokens.tr, 'POST', '/v1/lines/deconfliction/messages', { text: 'x' })).status, 403);
   // A principal not named on the line does not see it at all.
   assert.equal((await call(dir.tokens.outsider, 'POST', '/v1/lines/deconfliction/messages', { text: 'x' })).status, 404);
   assert.equal((await call(dir.tokens.austin, 'POST', '/v1/lines/deconfliction/messages', { text: '' })).status, 400);
   assert.equal((await call(dir.tokens.austin, 'POST', '/v1/lines/deconfliction/messages', { text: 'x'.repeat(70000) })).status, 400);
 
-  const page = await call(dir.tokens.tr, 'GET', '/v1/lines/deconfliction/logs/Washington/entries?limit=1');
+  const page = await call(dir.tokens.tr, 'GET', '/v1/lines/deconfliction/logs/Washington/entries?limit=2');
   assert.equal(page.status, 200);
-  assert.deepEqual(page.json.entries.map((e: any) => e.body.text), ['Call requested']);
-  assert.equal(page.json.next, 1);
-  const page2 = await call(dir.tokens.audit, 'GET', '/v1/lines/deconfliction/logs/Washington/entries?start=1');
-  assert.deepEqual(page2.json.entries.map((e: any) => [e.seq, e.body.from]), [[1, 'duty']]);
+  assert.deepEqual(page.json.entries.map((e: any) => [e.kind, e.body.text ?? e.body.title]), [['line.define', 'Deconfliction'], ['message', 'Call requested']]);
+  assert.equal(page.json.next, 2);
+  const page2 = await call(dir.tokens.audit, 'GET', '/v1/lines/deconfliction/logs/Washington/entries?start=2');
+  assert.deepEqual(page2.json.entries.map((e: any) => [e.seq, e.body.from]), [[2, 'duty']]);
   assert.equal(page2.json.next, null);
   assert.equal((await call(dir.tokens.outsider, 'GET', '/v1/lines/deconfliction/logs/Washington/entries')).status, 404);
   // An admin not named on it sees the line (to manage it) but not its content.
@@ -143,7 +144,7 @@ test('checkpoint, proofs, tiles and tlog-proof agree with each other', async () 
   const note = (await call(t, 'GET', `${base}/checkpoint`)).body;
   const key = parseVerifierKey(nodeCrypto, dir.identity.vkey);
   const cp = openCheckpoint(nodeCrypto, { line: 'deconfliction', party: 'Washington', key }, note);
-  assert.equal(cp.size, 302);
+  assert.equal(cp.size, 303);
 
   const full = await call(t, 'GET', `${base}/tile/entries/000`);
   const entries = decodeEntryBundle(new Uint8Array(full.raw));
@@ -151,26 +152,26 @@ test('checkpoint, proofs, tiles and tlog-proof agree with each other', async () 
   const leaves = await call(t, 'GET', `${base}/tile/0/000`);
   assert.equal(leaves.raw.length, 256 * 32);
   assert.deepEqual(new Uint8Array(leaves.raw.subarray(0, 32)), leafHash(nodeCrypto, entries[0]));
-  assert.equal(decodeEntryBundle(new Uint8Array((await call(t, 'GET', `${base}/tile/entries/001.p/46`)).raw)).length, 46);
+  assert.equal(decodeEntryBundle(new Uint8Array((await call(t, 'GET', `${base}/tile/entries/001.p/47`)).raw)).length, 47);
   assert.equal((await call(t, 'GET', `${base}/tile/entries/001`)).status, 404);
   assert.equal((await call(t, 'GET', `${base}/tile/1/000.p/1`)).raw.length, 32);
   assert.equal((await call(t, 'GET', `${base}/tile/0/0000`)).status, 404);
 
   const inc = (await call(t, 'GET', `${base}/proof/inclusion?index=7`)).json;
-  assert.ok(verifyInclusion(nodeCrypto, 7, 302, leafHash(nodeCrypto, entries[7]), inc.proof.map(fromBase64), cp.root));
+  assert.ok(verifyInclusion(nodeCrypto, 7, 303, leafHash(nodeCrypto, entries[7]), inc.proof.map(fromBase64), cp.root));
   const old = (await call(t, 'GET', `${base}/proof/inclusion?index=0&size=100`)).json;
   assert.equal(old.size, 100);
   const cons = (await call(t, 'GET', `${base}/proof/consistency?from=100`)).json;
-  assert.equal(cons.to, 302);
-  assert.equal((await call(t, 'GET', `${base}/proof/inclusion?index=302`)).status, 400);
+  assert.equal(cons.to, 303);
+  assert.equal((await call(t, 'GET', `${base}/proof/inclusion?index=303`)).status, 400);
   assert.equal((await call(t, 'GET', `${base}/proof/inclusion?index=1&size=999`)).status, 400);
   assert.equal((await call(t, 'GET', `${base}/proof/consistency?from=400`)).status, 400);
   assert.equal((await call(t, 'GET', `${base}/proof/inclusion?index=abc`)).status, 400);
-  assert.ok(verifyConsistency(nodeCrypto, 100, 302, cons.proof.map(fromBase64), rootAt(100), cp.root));
+  assert.ok(verifyConsistency(nodeCrypto, 100, 303, cons.proof.map(fromBase64), rootAt(100), cp.root));
 
   const tp = parseTlogProof((await call(t, 'GET', `${base}/entries/9/proof`)).body);
   assert.equal(tp.index, 9);
-  assert.ok(verifyInclusion(nodeCrypto, 9, 302, leafHash(nodeCrypto, entries[9]), tp.proof, cp.root));
+  assert.ok(verifyInclusion(nodeCrypto, 9, 303, leafHash(nodeCrypto, entries[9]), tp.proof, cp.root));
   assert.equal((await call(t, 'GET', `${base}/entries/9`)).json.entry.seq, 9);
   assert.equal((await call(t, 'GET', `${base}/entries/999`)).status, 404);
   assert.equal((await call(t, 'GET', '/v1/lines/deconfliction/logs/Nobody/checkpoint')).status, 404);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { badRequest, HotlineError } from '../../core/errors.ts';
+import { definitionBody, LINE_DEFINE } from '../../core/kinds/line-definition.ts';
 import { isLineId, validPartyName, type LineParty } from '../../core/line.ts';
 import { canManageLines, type Member } from '../../core/policy.ts';
 import { parseVerifierKey } from '../../core/note/key.ts';
@@ -50,6 +51,9 @@ export async function createLine(station: Station, actor: Member, input: LineInp
   await station.store.createLine(line);
   if (line.discreet) station.discreetLines.add(id);
   await station.appender.open(id);
+  // The definition goes on the record before anyone is offered the line, so
+  // every copy of it can be held against what this station signed.
+  await station.appender.append({ line: id, kind: LINE_DEFINE, body: definitionBody(line) });
   await station.replicator.offer(line);
   return line;
 }
