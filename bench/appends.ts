@@ -1,8 +1,9 @@
 import { Pool } from 'undici';
+import { tlsFor } from '../test/support/station.ts';
 
 /** Durable appends per second through the HTTP API with `writers` concurrent clients. */
 export async function appendRate(url: string, token: string, line: string, writers: number, ms: number): Promise<{ rate: number; p50: number; p99: number; count: number }> {
-  const pool = new Pool(url, { connections: writers, pipelining: 1 });
+  const pool = new Pool(url, { connections: writers, pipelining: 1, connect: tlsFor(url) });
   const latencies: number[] = [];
   let stop = false;
   let count = 0;

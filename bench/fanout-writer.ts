@@ -18,8 +18,8 @@ export interface Appends {
   cpuMs: number;
 }
 
-export async function writeMessages(url: string, token: string, line: string, writers: number, ms: number, text: string): Promise<Appends> {
-  const pool = new Pool(url, { connections: writers, pipelining: 1 });
+export async function writeMessages(url: string, token: string, line: string, writers: number, ms: number, text: string, ca?: string): Promise<Appends> {
+  const pool = new Pool(url, { connections: writers, pipelining: 1, connect: ca ? { ca } : undefined });
   const seqs: number[] = [];
   const at: number[] = [];
   const body = JSON.stringify({ text });
@@ -48,8 +48,8 @@ export async function writeMessages(url: string, token: string, line: string, wr
 }
 
 /** `writeMessages` in a child process. */
-export function writeMessagesProcess(url: string, token: string, line: string, writers: number, ms: number, text: string): Promise<Appends> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify({ url, token, line, writers, ms, text })], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function writeMessagesProcess(url: string, token: string, line: string, writers: number, ms: number, text: string, ca?: string): Promise<Appends> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify({ url, token, line, writers, ms, text, ca })], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -65,8 +65,8 @@ export function writeMessagesProcess(url: string, token: string, line: string, w
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const o = JSON.parse(process.argv[2]) as { url: string; token: string; line: string; writers: number; ms: number; text: string };
-  const r = await writeMessages(o.url, o.token, o.line, o.writers, o.ms, o.text);
+  const o = JSON.parse(process.argv[2]) as { url: string; token: string; line: string; writers: number; ms: number; text: string; ca?: string };
+  const r = await writeMessages(o.url, o.token, o.line, o.writers, o.ms, o.text, o.ca);
   process.stdout.write(JSON.stringify(r));
   process.exit(0);
 }

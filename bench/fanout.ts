@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { api, makeStationDir, startStation, type StationDir, type StationProcess } from '../test/support/station.ts';
+import { api, makeStationDir, startStation, tlsFor, type StationDir, type StationProcess } from '../test/support/station.ts';
 import { summarize } from './stats.ts';
 import { broadcastServer, broadcastServerProcess } from './ws-broadcast.ts';
 import { writeMessagesProcess } from './fanout-writer.ts';
@@ -65,7 +65,7 @@ async function connectConsoles(url: string, tokens: string[], count: number, tal
   for (let done = 0; done < count; done += 50) {
     await Promise.all([...Array(Math.min(50, count - done))].map((_, k) => new Promise<void>((resolve, reject) => {
       const token = tokens[(done + k) % tokens.length];
-      const ws = new WebSocket(url, { headers: headers ? { authorization: `Bearer ${token}` } : {}, perMessageDeflate: false });
+      const ws = new WebSocket(url, { headers: headers ? { authorization: `Bearer ${token}` } : {}, perMessageDeflate: false, ...tlsFor(url) });
       consoles.push(ws);
       ws.on('message', (data: Buffer) => tally.heard(data));
       ws.once('open', () => resolve());
@@ -166,7 +166,7 @@ export async function fanout(options: { consoles?: number; members?: number; wri
       cpu0 = benchCpuMs();
       station0 = processCpuMs(pid);
     };
-    const writes = await writeMessagesProcess(station.url, s.tokens.writer, 'fan', writers, ms, 'Routine line traffic: position report unchanged.');
+    const writes = await writeMessagesProcess(station.url, s.tokens.writer, 'fan', writers, ms, 'Routine line traffic: position report unchanged.', tlsFor(station.url).ca);
     await drain(tally, () => tally.entries >= writes.count * count);
     const wall = tally.last - tally.first;
     const cpu = benchCpuMs() - cpu0;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createServer as createHttpsServer } from 'node:https';
 import WebSocket, { WebSocketServer } from 'ws';
 import { generate } from 'selfsigned';
-import { api, eventually, freePort, makeStationDir, startStation } from '../test/support/station.ts';
+import { api, eventually, freePort, makeStationDir, startStation, trustStation } from '../test/support/station.ts';
 import { serve, type Serving } from '../src/station/serve.ts';
 import { summarize } from './stats.ts';
 import { silentProxy } from './proxy.ts';
@@ -49,6 +49,7 @@ async function pair(options: { heartbeatMs?: number; viaProxies?: number } = {})
   const bPort = Number(new URL(bProc.linkUrl).port);
   const proxies = await Promise.all([...Array(options.viaProxies ?? 0)].map(() => silentProxy(bPort)));
   const serving: Serving = await serve(a.dir, { listen: '127.0.0.1:0', peerListen: '127.0.0.1:0', logLevel: 'error' });
+  trustStation(serving.url, a.dir);
   const urls = proxies.length ? proxies.map((p) => `wss://127.0.0.1:${p.port}/link`) : [bProc.linkUrl];
   // B pins A first, so A's first dial is accepted and the link starts on A's first endpoint.
   await api(bProc.url, b.tokens.root, 'POST', '/v1/peers', { name: 'Alpha', key: a.identity.vkey, urls: [] });

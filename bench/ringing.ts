@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { Pool } from 'undici';
 import { linkedStations, shareLine } from '../test/support/linked.ts';
+import { tlsFor } from '../test/support/station.ts';
 import { summarize } from './stats.ts';
 
 // Call request at A → call.ringing on a console of B: two real station
@@ -15,7 +16,7 @@ interface StreamEvent {
 
 /** A console on the live event stream that timestamps every event on arrival. */
 async function openConsole(url: string, token: string) {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/events`, { headers: { authorization: `Bearer ${token}` }, perMessageDeflate: false });
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/events`, { headers: { authorization: `Bearer ${token}` }, perMessageDeflate: false, ...tlsFor(url) });
   const waiters = new Set<{ pred: (e: StreamEvent) => boolean; resolve: (e: StreamEvent) => void }>();
   const seen: StreamEvent[] = [];
   ws.on('message', (data) => {
@@ -76,7 +77,7 @@ export async function ringingLatency(count = 200, warmup = 10): Promise<RingingR
     const calls = await b.as('duty', 'GET', `/v1/lines/${line}/calls`);
     if (calls.status !== 200) throw new Error(`calls at Bravo: ${calls.text}`);
     console_ = await openConsole(b.proc.url, b.tokens.duty);
-    pool = new Pool(a.proc.url, { connections: 1, pipelining: 1 });
+    pool = new Pool(a.proc.url, { connections: 1, pipelining: 1, connect: tlsFor(a.proc.url) });
     const post = async (path: string) => {
       const res = await pool!.request({ path, method: 'POST', headers: { authorization: `Bearer ${a.tokens.chief}`, 'content-type': 'application/json' }, body: '{}' });
       const text = await res.body.text();

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { api, makeStationDir, startStation } from '../test/support/station.ts';
+import { api, fetchStation, makeStationDir, startStation, tlsFor } from '../test/support/station.ts';
 import { Client } from '../src/cli/client.ts';
 import { verifyRemoteLog } from '../src/cli/remote-verify.ts';
 import { parseVerifierKey } from '../src/core/note/key.ts';
@@ -16,6 +16,8 @@ import { catchUp, deliveryLatency, failover, wssRoundTrip } from './link.ts';
 import { ringingLatency } from './ringing.ts';
 import { consoleSize, consoleTimeToUsable } from './console.ts';
 import { broadcastFloor, fanout, sampleEventTexts, type FanoutResult } from './fanout.ts';
+import { hostileDelivery } from './hostile.ts';
+import { loginGuessRate } from './login.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, 'proof-log-size': { type: 'string' } } });
 const quick = values.quick ?? false;
@@ -120,13 +122,13 @@ try {
     target: '>= 2 x one-fsync-per-append floor', pass: many.rate >= 2 * sqliteCommits,
   });
   metrics.push({ name: 'append_latency_64_writers_p99', value: many.p99, unit: 'ms' });
-  const m = await (await fetch(`${station.url}/metrics`)).text();
+  const m = await (await fetchStation(`${station.url}/metrics`)).text();
   const sum = Number(/hotline_commit_entries_sum (\S+)/.exec(m)?.[1]);
   const count = Number(/hotline_commit_entries_count (\S+)/.exec(m)?.[1]);
   metrics.push({ name: 'entries_per_group_commit_mean', value: sum / count, unit: 'entries' });
 
   log(`verify: checking the ${appendedTotal}-entry log as hotline verify does...`);
-  const client = new Client(station.url, s.tokens.duty);
+  const client = new Client(station.url, s.tokens.duty, { kind: 'ca', ca: tlsFor(station.url).ca!, from: "the bench station's api.crt" });
   const key = parseVerifierKey(nodeCrypto, s.identity.vkey);
   const t = performance.now();
   const { checkpoint } = (await verifyRemoteLog(nodeCrypto, client, { line: 'bench', party: 'Bench', key }))!;
@@ -171,6 +173,36 @@ floors.ws_broadcast_1000_round_ms = roundMs;
   metrics.push({ name: 'fanout_bench_process_cpu', value: f.benchCpu, unit: 'cores', floor: { name: 'ws_broadcast_client_cpu_cores', value: bcast.benchCpu, unit: 'cores' }, ratio: f.benchCpu / bcast.benchCpu });
   metrics.push({ name: 'fanout_consoles_dropped', value: f.dropped, unit: 'consoles' });
   metrics.push({ name: 'fanout_entry_events_missing', value: f.missing, unit: 'events' });
+}
+
+log('hostile: delivery at 100/s between two stations, quiet and while 1,000 hostile connections hammer the link port...');
+const hostile = await hostileDelivery({ seconds: quick ? 3 : 8 }).catch((e: Error) => {
+  log(`  hostile bench failed: ${e.message}`);
+  return undefined;
+});
+if (hostile) {
+  const quiet = { name: 'delivery_p50_quiet_ms', value: hostile.quiet.p50, unit: 'ms' };
+  metrics.push({ name: 'delivery_p50_quiet', value: hostile.quiet.p50, unit: 'ms', floor: { name: 'wss_rtt_plus_2_fsync_ms', value: deliveryFloor, unit: 'ms' }, ratio: hostile.quiet.p50 / deliveryFloor });
+  metrics.push({ name: 'delivery_p99_quiet', value: hostile.quiet.p99, unit: 'ms', floor: { name: 'wss_rtt_plus_2_fsync_ms', value: deliveryFloor, unit: 'ms' }, ratio: hostile.quiet.p99 / deliveryFloor });
+  metrics.push({ name: 'delivery_p50_under_1000_hostile', value: hostile.underAttack.p50, unit: 'ms', floor: quiet, ratio: hostile.underAttack.p50 / hostile.quiet.p50 });
+  metrics.push({ name: 'delivery_p99_under_1000_hostile', value: hostile.underAttack.p99, unit: 'ms', floor: { ...quiet, name: 'delivery_p99_quiet_ms', value: hostile.quiet.p99 }, ratio: hostile.underAttack.p99 / hostile.quiet.p99 });
+  metrics.push({ name: 'hostile_connection_attempts', value: Object.values(hostile.attack.attempts).reduce((a, b) => a + b, 0), unit: 'connections' });
+  metrics.push({ name: 'hostile_refused_before_tls', value: hostile.attack.refused, unit: 'connections' });
+  metrics.push({ name: 'hostile_rss_growth_mib', value: hostile.rssMiB.peak - hostile.rssMiB.before, unit: 'MiB' });
+}
+
+log('login: wrong passwords against one account, 8 connections in parallel...');
+const guesses = await loginGuessRate({ seconds: quick ? 5 : 10 }).catch((e: Error) => {
+  log(`  login bench failed: ${e.message}`);
+  return undefined;
+});
+if (guesses) {
+  metrics.push({
+    name: 'login_guesses_per_s_one_account', value: guesses.guessesPerSecond, unit: '/s',
+    floor: { name: 'argon2id_verify_per_s', value: guesses.argon2VerifyPerSecond, unit: '/s' }, ratio: guesses.guessesPerSecond / guesses.argon2VerifyPerSecond,
+  });
+  metrics.push({ name: 'login_attempts_refused_unchecked', value: guesses.refusedWaiting + guesses.refusedLocked, unit: 'requests' });
+  floors.argon2id_verify_per_s = guesses.argon2VerifyPerSecond;
 }
 
 log(`proofs: ${proofLogSize}-entry log (built once, cached in bench/.cache)...`);

@@ -1,7 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { api, BIN, cli, eventually, freePort, makeStationDir, startStation, type StationDir, type StationProcess } from './support/station.ts';
+import { api, BIN, cli, eventually, freePort, makeStationDir, startStation, trustEnv, type StationDir, type StationProcess } from './support/station.ts';
 
 // The hotline commands of the CLI against two real linked stations:
 // messages and acknowledgements, calls, readouts, notices and conflicts,
@@ -41,7 +41,7 @@ test('the hotline commands between two linked stations', { timeout: 180_000 }, a
   const [a, b] = await Promise.all([station('Washington'), station('Moscow')]);
 
   // Bad input is refused before any request: the station named here does not exist.
-  const nowhere = { HOTLINE_URL: 'http://127.0.0.1:1', HOTLINE_TOKEN: 'hlt_x' };
+  const nowhere = { HOTLINE_URL: 'https://127.0.0.1:1', HOTLINE_TOKEN: 'hlt_x' };
   const refusals = await Promise.all([
     cli(['send', LINE, 'hello', '--precedence', 'URGENT'], { env: nowhere }),
     cli(['history', LINE, '--from', 'yesterday'], { env: nowhere }),
@@ -66,7 +66,7 @@ test('the hotline commands between two linked stations', { timeout: 180_000 }, a
   await soon(async () => (await api(b.proc.url, b.admin, 'PUT', `/v1/lines/${LINE}/members`, { members: ['duty'] })).status === 200, 'line offered to Moscow');
 
   // The live stream on Moscow, following the line from here on.
-  const events = spawn(process.execPath, [BIN, 'events', '--line', LINE], { env: { ...process.env, HOTLINE_URL: b.proc.url, HOTLINE_TOKEN: b.duty }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const events = spawn(process.execPath, [BIN, 'events', '--line', LINE], { env: { ...process.env, HOTLINE_URL: b.proc.url, HOTLINE_TOKEN: b.duty, ...trustEnv(b.proc.url) }, stdio: ['ignore', 'pipe', 'pipe'] });
   listeners.push(events);
   let streamed = '';
   let streamErr = '';

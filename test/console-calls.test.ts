@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { PASSWORD } from './support/station.ts';
+import { PASSWORD, fetchStation } from './support/station.ts';
 import { linkedStations, shareLine, type Linked } from './support/linked.ts';
 import { launchBrowser, openConsole } from './support/browser.ts';
 
@@ -189,7 +189,7 @@ test('readouts: each side publishes its own, and both read them side by side', {
   assert.match(await column.locator('.readout-version').first().innerText(), /Corrected/);
   await column.getByText('Earlier versions (1)').click();
   await column.locator('details .readout-version[data-version="1"]').waitFor();
-  const pub = await (await fetch(`${W.proc.url}/v1/public/readouts`)).json() as { readouts: Array<{ party: string; text: string }> };
+  const pub = await (await fetchStation(`${W.proc.url}/v1/public/readouts`)).json() as { readouts: Array<{ party: string; text: string }> };
   assert.ok(pub.readouts.some((x) => x.party === 'Moscow' && x.text === texts.Moscow), 'the public readout is listed');
 });
 

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually } from './support/station.ts';
+import { eventually, fetchStation } from './support/station.ts';
 import { linkedStations, listen, shareLine, type Linked } from './support/linked.ts';
 
 // The hotline features end to end, between two real linked stations.
@@ -191,7 +191,7 @@ test('readouts: drafted privately, published in versions, compared side by side;
     assert.match(r.readouts.Washington[0].text, /maintaining lines of communication\.$/, 'the first version stays');
   }
   const press = await eventually(async () => {
-    const x = (await fetch(`${W.proc.url}/v1/public/readouts`)).json() as Promise<any>;
+    const x = (await fetchStation(`${W.proc.url}/v1/public/readouts`)).json() as Promise<any>;
     const j = await x;
     return j.readouts.filter((r: any) => r.call === call).length === 2 && j;
   }, 'public readouts');
@@ -257,7 +257,7 @@ test('contact history by API, per pair of principals, with CSV export', { timeou
   const pair = h.pairs.find((p: any) => p.caller.party === 'Washington' && p.caller.name === 'chief' && p.callee.name === 'chief');
   assert.ok(pair && pair.declined === 1 && pair.accepted >= 1);
   assert.equal(h.ackMedianMs.FLASH.count >= 1, true);
-  const csv = await fetch(`${M.proc.url}/v1/lines/${line}/history?format=csv`, { headers: { authorization: `Bearer ${M.tokens.duty}` } });
+  const csv = await fetchStation(`${M.proc.url}/v1/lines/${line}/history?format=csv`, { headers: { authorization: `Bearer ${M.tokens.duty}` } });
   assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
   const text = await csv.text();
   assert.match(text, /^time_utc,line,call,from_party,from,to_party,to,status,duration_s,reason\r\n/);

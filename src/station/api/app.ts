@@ -23,6 +23,9 @@ import { checkRoutes } from './routes/checks.ts';
 import { lineConfigRoutes } from './routes/line-config.ts';
 import { eventStream } from './event-stream.ts';
 import { inputRules } from './input-rules.ts';
+import { securityHeaders } from './headers.ts';
+import { apiServer, type ApiLimits } from './server.ts';
+import type { KeyPair } from './tls-certificate.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -49,12 +52,26 @@ export async function memberOf(req: FastifyRequest): Promise<Member> {
   return req.member ?? (req.member = await req.server.station.auth.member(bearer(req)));
 }
 
-export async function buildApp(station: Station): Promise<FastifyInstance> {
+/** How the API is served: over TLS with this key pair (or plain HTTP without one), within these limits. */
+export interface ApiTransport {
+  tls?: KeyPair;
+  limits: ApiLimits;
+}
+
+/** The API; without a transport, on Fastify's default server (for in-process tests through inject). */
+export async function buildApp(station: Station, transport?: ApiTransport): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: station.logger as FastifyBaseLogger | undefined,
     // Request URLs name lines; they are logged by route pattern only (see onResponse).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
+    // Malformed URLs (bad percent-encoding, over-long parameters) are refused by the router before any hook runs; give them the API's error shape.
+    frameworkErrors: (err, _req, reply: any) => {
+      void reply.status((err as { statusCode?: number }).statusCode ?? 400).send({ error: { code: 'bad_request', message: err.message } });
+    },
+    ...(transport ? { serverFactory: (handler: Parameters<typeof apiServer>[0]) => apiServer(handler, transport.limits, transport.tls, station.logger) } : {}),
+    // With a server factory this only names the scheme in Fastify's own "listening at" line.
+    ...(transport?.tls ? { https: {} as Record<string, never> } : {}),
   });
   // Bodies are validated strictly ({"text": 123} is an error, not "123"); only
   // query strings and path parameters, which arrive as text, are coerced.
@@ -81,6 +98,11 @@ export async function buildApp(station: Station): Promise<FastifyInstance> {
       const where = err.validationContext ?? 'request';
       return reply.status(400).send({ error: { code: 'bad_request', message: `${where}: ${err.message.replace(/^(body|querystring|params|headers)\/?/, '')}`.trim() } });
     }
+    if (constraintFailure(err)) {
+      // A safety net: commands check before they write, so this is a race or a missed check, not a crash.
+      req.log.warn({ method: req.method, route: req.routeOptions?.url, constraint: err.code }, 'database constraint refused a write');
+      return reply.status(409).send({ error: { code: 'conflict', message: constraintMessage(err.code) } });
+    }
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       const code: ErrorCode = err.statusCode === 413 ? 'too_large' : err.statusCode === 404 ? 'not_found' : 'bad_request';
       return reply.status(err.statusCode).send({ error: { code, message: err.message } });
@@ -89,6 +111,9 @@ export async function buildApp(station: Station): Promise<FastifyInstance> {
     return reply.status(500).send({ error: { code: 'internal', message: 'internal error; the station logged it' } });
   });
   app.setNotFoundHandler((_req, reply) => reply.status(404).send({ error: { code: 'not_found', message: 'no such endpoint' } }));
+
+  // Pages on other sites are refused before anything else looks at the request.
+  securityHeaders(app, { https: transport?.tls !== undefined });
 
   // Authentication comes before validation, so an anonymous caller learns nothing from error details.
   // Everything the API serves lives under /v1; the console's files, health and metrics are public.
@@ -140,10 +165,20 @@ async function serveConsole(app: FastifyInstance): Promise<void> {
     root: dist,
     prefix: '/',
     schemaHide: true,
+    // The CSP and the other security headers are added to every response by headers.ts.
     setHeaders(res, path) {
       res.header('cache-control', path.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
-      res.header('content-security-policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
-      res.header('x-content-type-options', 'nosniff');
     },
   });
+}
+
+/** better-sqlite3's SqliteError for a UNIQUE, PRIMARY KEY, FOREIGN KEY, CHECK or NOT NULL constraint. */
+function constraintFailure(err: any): err is { code: string } {
+  return err?.name === 'SqliteError' && typeof err.code === 'string' && err.code.startsWith('SQLITE_CONSTRAINT');
+}
+
+function constraintMessage(code: string): string {
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'that already exists at this station (the name or id is taken)';
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'that refers to something this station does not hold (or no longer holds)';
+  return 'that conflicts with what this station holds';
 }
