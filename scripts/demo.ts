@@ -20,6 +20,7 @@ import { fingerprint } from '../src/station/identity.ts';
 import { serve, type Serving } from '../src/station/serve.ts';
 import { Station } from '../src/station/station.ts';
 import type { Member } from '../src/core/policy.ts';
+import { tokenExpiry } from '../src/station/sign-in/token-lifetime.ts';
 
 const root = join(process.cwd(), '.demo');
 const base = Number(process.env.HOTLINE_DEMO_PORT ?? 7700);
@@ -46,7 +47,7 @@ for (const p of parties) {
     await addMember(station.store, Date.now, { name, role, password });
   }
   const duty = (await station.store.memberByName('duty'))!;
-  tokens.set(p.name, await new Auth(station.store, Date.now).issue(duty.id, 'token', 'demo', null));
+  tokens.set(p.name, await new Auth(station.store, Date.now).issue(duty.id, 'token', 'demo', tokenExpiry(Date.now(), undefined)));
   await station.close();
 }
 for (const [a, b] of links) {

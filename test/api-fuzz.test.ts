@@ -11,6 +11,7 @@ import { defaultPolicy } from '../src/station/sign-in/policy.ts';
 import { Station } from '../src/station/station.ts';
 import { cli, fetchStation, makeStationDir, startStation, tlsFor, type StationDir, type StationProcess } from './support/station.ts';
 import { changesWorld, operationsOf, requestFor, type HostileRequest, type Operation, type World } from './support/hostile.ts';
+import { tokenExpiry } from '../src/station/sign-in/token-lifetime.ts';
 
 // Property-based fuzzing of every operation the station's OpenAPI document
 // lists: hostile bodies, parameters, headers and tokens of every role. No
@@ -108,7 +109,7 @@ async function worldFor(op: Operation): Promise<World> {
   const spare: Record<string, string> = {};
   for (const r of ROLES) {
     const m = await station.store.memberByName(`fz-${r}`);
-    for (let i = 0; i < 3; i++) spare[`${r}-${i}`] = await station.auth.issue(m!.id, 'token', 'fuzz spare', null);
+    for (let i = 0; i < 3; i++) spare[`${r}-${i}`] = await station.auth.issue(m!.id, 'token', 'fuzz spare', tokenExpiry(Date.now(), undefined));
   }
   return { ...world, tokens: spare };
 }
@@ -137,7 +138,7 @@ test(`every operation in /openapi.json, in-process: no 5xx, every error with a c
     const named = await Promise.all(ROLES.map(async (r) => (await station.store.memberByName(`fz-${r}`))!.id));
     for (const line of world.lines) await station.store.setLineMembers(line, named);
     const principal = await station.store.memberByName('fz-principal');
-    verifyToken = await station.auth.issue(principal!.id, 'token', 'verify after fuzzing', null);
+    verifyToken = await station.auth.issue(principal!.id, 'token', 'verify after fuzzing', tokenExpiry(Date.now(), undefined));
   } finally {
     await closeInProcess();
   }

@@ -46,7 +46,8 @@ export class Auth {
     return ok && hash !== undefined;
   }
 
-  async issue(memberId: number, kind: CredentialKind, label: string, expiresAt: number | null): Promise<string> {
+  /** Every credential made now expires (sessions by the policy, API tokens within a year: token-lifetime.ts). */
+  async issue(memberId: number, kind: CredentialKind, label: string, expiresAt: number): Promise<string> {
     const token = (kind === 'session' ? 'hls_' : 'hlt_') + randomBytes(24).toString('base64url');
     await this.store.addCredential(hashToken(token), { memberId, kind, label, createdAt: this.clock(), expiresAt });
     return token;

@@ -12,6 +12,7 @@ import { createStation } from '../../src/station/create.ts';
 import type { Identity } from '../../src/station/identity.ts';
 import { Auth } from '../../src/station/auth.ts';
 import { SqliteStore } from '../../src/station/storage/sqlite/sqlite-store.ts';
+import { tokenExpiry } from '../../src/station/sign-in/token-lifetime.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'bin/hotline.mjs');
@@ -35,7 +36,7 @@ export async function makeStationDir(name: string, members: Record<string, strin
     const auth = new Auth(store, Date.now);
     for (const [member, role] of Object.entries(members)) {
       const m = await addMember(store, Date.now, { name: member, role, password: PASSWORD });
-      tokens[member] = await auth.issue(m.id, 'token', 'test', null);
+      tokens[member] = await auth.issue(m.id, 'token', 'test', tokenExpiry(Date.now(), undefined));
     }
   } finally {
     await store.close();

@@ -44,6 +44,8 @@ export function apiServer(handler: RequestListener, limits: ApiLimits, tls: KeyP
   server.maxConnections = limits.maxConnections;
   const refused = refusalLog(logger);
   server.on('drop', (data?: { remoteAddress?: string }) => refused(data?.remoteAddress, 'maxConnections'));
+  // A failed or abandoned TLS handshake ends that socket and nothing else (Fastify answers clientError itself).
+  server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
   capPerAddress(server, limits.maxConnectionsPerAddress, (address) => refused(address, 'maxConnectionsPerAddress'));
   return server;
 }
@@ -66,6 +68,8 @@ function capPerAddress(server: ApiServer, max: number, onRefused: (address: stri
       return;
     }
     open.set(key, count + 1);
+    // A reset peer is that connection's end, never the station's.
+    socket.on('error', () => socket.destroy());
     socket.once('close', () => {
       const left = (open.get(key) ?? 1) - 1;
       if (left <= 0) open.delete(key);
