@@ -141,7 +141,9 @@ export async function fanout(options: { consoles?: number; members?: number; wri
   try {
     s = await makeStationDir('Fan', { root: 'admin', writer: 'duty_officer', ...Object.fromEntries(readers.map((r) => [r, 'duty_officer'])) });
     const path = join(s.dir, 'hotline.json');
-    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), lineTestMinutes: 0 }, null, 2));
+    const config = JSON.parse(readFileSync(path, 'utf8'));
+    // Every console here comes from 127.0.0.1, where a real watch floor's come from many machines.
+    writeFileSync(path, JSON.stringify({ ...config, lineTestMinutes: 0, apiLimits: { ...config.apiLimits, maxConnectionsPerAddress: 4096, maxConnections: 8192 } }, null, 2));
     station = await startStation(s.dir);
     const line = await api(station.url, s.tokens.root, 'POST', '/v1/lines', { id: 'fan', title: 'Fan-out', parties: [], members: ['writer', ...readers] });
     if (line.status !== 201) throw new Error(`creating the line: ${line.text}`);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type Serving } from '../src/station/serve.ts';
 import { api, eventually, freePort, makeStationDir, startStation, trustStation } from '../test/support/station.ts';
 import { closedWithin, frame, malformedFrames, rawConnect, stream, upgrade, writeQuietly, type RawSocket } from '../test/support/raw-frames.ts';
-import { summarize } from './stats.ts';
+import { receiptClock } from './receipts.ts';
 
 // Delivery between two linked stations, quiet and then while 1,000 hostile
 // connections hammer the receiving station's link port. Station A runs in
@@ -70,31 +70,17 @@ export async function hostileDelivery(options: { rate?: number; seconds?: number
     await eventually(async () => (await api(bProc.url, b.tokens.root, 'GET', '/v1/lines/bench')).status === 200, 'line at B');
 
     const station = serving.station;
-    const started = new Map<number, number>();
-    let latencies: number[] = [];
-    let receipted = 0;
-    station.events.on('cosigned', (log: { party: string }, cosigner: string, size: number) => {
-      if (log.party !== 'Alpha' || cosigner !== 'Bravo') return;
-      const now = performance.now();
-      for (; receipted < size; receipted++) {
-        const t = started.get(receipted);
-        if (t !== undefined) latencies.push(now - t);
-        started.delete(receipted);
-      }
-    });
+    const clock = receiptClock(station, 'bench', 'Alpha', 'Bravo');
     let written = 0;
     const measure = async () => {
-      latencies = [];
       const total = rate * seconds;
       const t0 = performance.now();
       for (let i = 0; i < total; i++) {
         const wait = t0 + (i * 1000) / rate - performance.now();
         if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-        const at = performance.now();
-        void station.appender.append({ line: 'bench', kind: 'message', body: { text: `bench ${written++}` } }).then((x) => started.set(x.seq, at));
+        clock.append(`bench ${written++}`);
       }
-      await eventually(async () => receipted >= written, 'all receipts', 30_000);
-      return summarize(latencies.slice(Math.floor(latencies.length * 0.1))); // skip warm-up
+      return clock.settle(30_000);
     };
 
     const quiet = await measure();

@@ -7,6 +7,7 @@ import { api, eventually, freePort, makeStationDir, startStation, trustStation }
 import { serve, type Serving } from '../src/station/serve.ts';
 import { summarize } from './stats.ts';
 import { silentProxy } from './proxy.ts';
+import { receiptClock } from './receipts.ts';
 
 // Station-to-station figures. Station A runs inside this process (so its
 // events can be timed without a polling client); station B is a separate
@@ -75,29 +76,16 @@ export async function deliveryLatency(rate: number, seconds: number) {
     const station = p.serving.station;
     await api(p.serving.url, p.a.tokens.root, 'POST', '/v1/lines', { id: 'bench', title: 'bench', parties: [p.b.identity.vkey], members: ['duty'] });
     await eventually(async () => (await api(p.bProc.url, p.b.tokens.root, 'GET', '/v1/lines/bench')).status === 200, 'line at B');
-    const started = new Map<number, number>();
-    const latencies: number[] = [];
-    let receipted = 0;
-    station.events.on('cosigned', (log: { party: string }, cosigner: string, size: number) => {
-      if (log.party !== 'Alpha' || cosigner !== 'Bravo') return;
-      const now = performance.now();
-      for (; receipted < size; receipted++) {
-        const t = started.get(receipted);
-        if (t !== undefined) latencies.push(now - t);
-        started.delete(receipted);
-      }
-    });
+    const clock = receiptClock(station, 'bench', 'Alpha', 'Bravo');
     const total = rate * seconds;
     const t0 = performance.now();
     for (let i = 0; i < total; i++) {
       const due = t0 + (i * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      const at = performance.now();
-      void station.appender.append({ line: 'bench', kind: 'message', body: { text: `bench ${i}` } }).then((a) => started.set(a.seq, at));
+      clock.append(`bench ${i}`);
     }
-    await eventually(async () => receipted >= total, 'all receipts', 60_000);
-    return summarize(latencies.slice(Math.floor(latencies.length * 0.1))); // skip warm-up
+    return await clock.settle(60_000);
   } finally {
     await p.close();
   }

@@ -107,8 +107,9 @@ export function trustStation(url: string, dir: string): void {
   const certFile = certificateFiles(dir, readConfig(dir)).cert;
   const cert = readFileSync(certFile, 'utf8');
   void stations.get(origin)?.agent.close();
-  // The served certificate itself is the trust anchor, even one issued by a CA (partial chain).
-  stations.set(origin, { certFile, cert, agent: new Agent({ connect: { ca: cert, allowPartialTrustChain: true } as object }) });
+  // The served certificate itself is the trust anchor, even one issued by a CA (partial chain). At most 64
+  // connections, like a real client's pool: the station admits 128 from one address.
+  stations.set(origin, { certFile, cert, agent: new Agent({ connections: 64, connect: { ca: cert, allowPartialTrustChain: true } as object }) });
 }
 
 function stationAt(url: string) {
