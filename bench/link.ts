@@ -99,8 +99,10 @@ export async function catchUp(backlog: number) {
     // B is away while A writes the backlog.
     await p.bProc.stop();
     await api(p.serving.url, p.a.tokens.root, 'POST', '/v1/lines', { id: 'backlog', title: 'backlog', parties: [p.b.identity.vkey], members: ['duty'] });
+    let size = 0;
     for (let done = 0; done < backlog; done += 5000) {
-      await Promise.all([...Array(Math.min(5000, backlog - done))].map((_, i) => station.appender.append({ line: 'backlog', kind: 'message', body: { text: `backlog entry ${done + i}` } })));
+      const appended = await Promise.all([...Array(Math.min(5000, backlog - done))].map((_, i) => station.appender.append({ line: 'backlog', kind: 'message', body: { text: `backlog entry ${done + i}` } })));
+      size = appended.at(-1)!.seq + 1;
     }
     const bPort = Number(new URL(p.bProc.linkUrl).port);
     const again = await startStation(p.b.dir, '127.0.0.1:0', 20_000, `127.0.0.1:${bPort}`);
@@ -109,12 +111,12 @@ export async function catchUp(backlog: number) {
     let first: { at: number; size: number } | undefined;
     const receipted = () => p.serving.station.store.cosignedSizes({ line: 'backlog', party: 'Alpha' }).then((m) => m.get('Bravo') ?? 0);
     await eventually(async () => {
-      const size = await receipted();
-      if (size > 0 && !first) first = { at: performance.now(), size };
-      return size === backlog;
+      const got = await receipted();
+      if (got > 0 && !first) first = { at: performance.now(), size: got };
+      return got === size;
     }, 'B caught up', 600_000);
     const seconds = (performance.now() - first!.at) / 1000;
-    return { rate: (backlog - first!.size) / seconds, seconds };
+    return { rate: (size - first!.size) / seconds, seconds };
   } finally {
     await p.close();
   }
