@@ -247,6 +247,9 @@ export class Links {
     void session.closed.then(() => {
       this.deps.replicator.close(session);
       if (this.sessions.get(peer) === session) this.sessions.delete(peer);
+      // A closed link is down now, not at the next status check: a failover
+      // faster than that check would otherwise leave no "down" on the record.
+      if (!this.stopped) void this.watch();
     });
   }
 
