@@ -31,7 +31,14 @@ export const StationConfig = Type.Object(
     heartbeatMs: Type.Integer({ default: 1000, minimum: 20, description: 'link heartbeat interval; silent for 3 intervals is down' }),
     lineTestMinutes: Type.Number({ default: 60, minimum: 0, description: 'how often a signed line-test entry is written on each line (0: never)' }),
     schedulerMs: Type.Integer({ default: 1000, minimum: 20, maximum: 60000, description: 'longest wait between looks for due work (deadlines, ring timeouts, check calls); due moments are also woken for exactly' }),
-    database: Type.String({ default: 'station.db' }),
+    database: Type.String({ default: 'station.db', description: 'a SQLite file (relative to the station directory; the embedded default) or a postgresql:// URL (replicas share one)' }),
+    replica: Type.Object(
+      {
+        leaseMs: Type.Integer({ default: 2000, minimum: 500, maximum: 60_000, description: 'how long the leader\'s lease lasts without renewal; another replica takes over after it lapses (PostgreSQL only)' }),
+        advertise: Type.Optional(Type.String({ description: 'the https:// URL other replicas reach this one\'s API at, to pass writes to the leader; default: the listen address' })),
+      },
+      { additionalProperties: false, default: {}, description: 'several hotline serve processes on one PostgreSQL database: one leads, the others serve reads and pass writes on' },
+    ),
     keyFile: Type.String({ default: 'station.key' }),
     witnesses: Type.Array(
       Type.Object({ key: Type.String({ description: 'the witness\'s cosignature/v1 verifier key' }), url: Type.String({ description: 'its tlog-witness submission prefix' }) }, { additionalProperties: false }),

@@ -98,6 +98,45 @@ export interface Commit {
   checkpoints: CheckpointRecord[];
   /** Our own receipts for the checkpoints just stored, made durable with them. */
   cosignatures?: CosignatureRecord[];
+  /**
+   * Compare-and-set: each named log's stored size must still be this when the
+   * transaction runs, or the commit rejects with a `conflict` HotlineError and
+   * writes nothing. Two writers that both believe they lead can therefore
+   * never store (and sign) two different trees of one size.
+   */
+  grewFrom?: Array<LogId & { size: number }>;
+  /**
+   * Own checkpoints, signed inside the transaction once `grewFrom` and the
+   * lease's fence hold, and stored with it: nothing is signed for a tree that
+   * is not stored.
+   */
+  sign?: () => CheckpointRecord[];
+}
+
+/**
+ * What another process on the same database changed, heard through the
+ * store (PostgreSQL LISTEN/NOTIFY). A single-process store (SQLite) never
+ * hears any: there is no other process.
+ */
+export type StoreChange =
+  /** A log grew to `size` (entries appended by the leader or received from a peer). */
+  | { kind: 'log'; line: string; party: string; size: number }
+  /** A line was created, joined or changed (definition, members, settings): caches of it are stale. */
+  | { kind: 'line'; id: string }
+  /** Members, credentials or second factors changed: cached sign-ins are stale. */
+  | { kind: 'members' }
+  /** Peer pins changed. */
+  | { kind: 'peers' }
+  /** A live event the leader published that is not derived from entries (delivery, alarm, link, call signal, deadline). */
+  | { kind: 'feed'; event: Record<string, unknown> }
+  /** The change feed was interrupted (a lost connection): changes may have been missed; re-read positions. */
+  | { kind: 'gap' };
+
+/** A one-time ticket for the event stream: kept in the database so any replica can take it. */
+export interface TicketRecord {
+  memberId: number;
+  tokenHash: Uint8Array;
+  expiresAt: number;
 }
 
 /** A pinned peer station: its party name, verifier key and endpoints in failover order. */
@@ -237,6 +276,24 @@ export interface Store {
   saveReadoutDraft(draft: ReadoutDraftRecord): Promise<void>;
   readoutDraft(line: string, call: string): Promise<ReadoutDraftRecord | null>;
   removeReadoutDraft(line: string, call: string): Promise<void>;
+
+  /** Stores a one-time event-stream ticket under its hash. */
+  addTicket(hash: Uint8Array, ticket: TicketRecord): Promise<void>;
+  /** Takes a ticket: returns it and deletes it (so it works once, on any replica); null if absent. Drops expired tickets. */
+  takeTicket(hash: Uint8Array, now: number): Promise<TicketRecord | null>;
+
+  /**
+   * Tells the other processes on this database of a change (PostgreSQL: NOTIFY,
+   * large payloads through a table). A no-op for a single-process store.
+   */
+  announce(change: StoreChange): Promise<void>;
+  /**
+   * Hears changes made by other processes on this database: the log sizes
+   * their commits reached (sent inside the commit's transaction, so heard only
+   * once durable) and their announcements, then a `gap` after any
+   * interruption. Never the process's own changes. Returns an unsubscribe.
+   */
+  onChange(listener: (change: StoreChange) => void): () => void;
 
   close(): Promise<void>;
 }
