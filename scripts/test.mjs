@@ -29,6 +29,16 @@ if (!only.length) {
   }
 }
 
+// One PostgreSQL server for every test process (see scripts/postgres.mjs): found or started once here, named to the
+// test runner's children by HOTLINE_TEST_DATABASE_URL, and a private cluster stopped when the run ends.
+const { resolvePostgres } = await import('./postgres.mjs');
+const postgres = await resolvePostgres({ log: console.log });
+console.log(`test: PostgreSQL ${postgres.source === 'env' ? 'from HOTLINE_TEST_DATABASE_URL' : postgres.source === 'local' ? 'at 127.0.0.1:5432' : 'in a private cluster'}`);
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => (postgres.stop(), process.exit(130)));
+
 console.log(`test: ${files.length} test files`);
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', cwd: root });
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit', cwd: root, env: { ...process.env, HOTLINE_TEST_DATABASE_URL: postgres.url },
+});
+postgres.stop();
 process.exit(run.status ?? 1);

@@ -1,11 +1,11 @@
-import { join } from 'node:path';
 import { readConfig } from '../station/config.ts';
-import { SqliteStore } from '../station/storage/sqlite/sqlite-store.ts';
+import { openStore } from '../station/storage/open-store.ts';
+import type { Store } from '../station/storage/store.ts';
 
-/** Opens the station directory's database for operator commands that run beside (or without) the server. */
-export async function withLocalStore<T>(dir: string, fn: (store: SqliteStore) => Promise<T>): Promise<T> {
+/** Opens the station directory's database (SQLite file or PostgreSQL) for operator commands that run beside (or without) the server. */
+export async function withLocalStore<T>(dir: string, fn: (store: Store) => Promise<T>): Promise<T> {
   const config = readConfig(dir);
-  const store = new SqliteStore(join(dir, config.database));
+  const store = await openStore(dir, config, { applicationName: 'hotline-cli' });
   try {
     return await fn(store);
   } finally {

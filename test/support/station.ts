@@ -11,7 +11,7 @@ import { addMember } from '../../src/station/commands/member-creator.ts';
 import { createStation } from '../../src/station/create.ts';
 import type { Identity } from '../../src/station/identity.ts';
 import { Auth } from '../../src/station/auth.ts';
-import { SqliteStore } from '../../src/station/storage/sqlite/sqlite-store.ts';
+import { openStore } from '../../src/station/storage/open-store.ts';
 import { tokenExpiry } from '../../src/station/sign-in/token-lifetime.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,11 +26,14 @@ export interface StationDir {
   cleanup(): void;
 }
 
-/** A fresh station directory with members (name → role) and a token for each. */
-export async function makeStationDir(name: string, members: Record<string, string> = {}): Promise<StationDir> {
+/**
+ * A fresh station directory with members (name → role) and a token for each;
+ * its database a SQLite file, or the PostgreSQL URL given (a database of its own, see test/support/postgres.ts).
+ */
+export async function makeStationDir(name: string, members: Record<string, string> = {}, options: { database?: string } = {}): Promise<StationDir> {
   const dir = mkdtempSync(join(tmpdir(), `hotline-${name}-`));
-  const identity = await createStation(dir, name, '127.0.0.1:0');
-  const store = new SqliteStore(join(dir, 'station.db'));
+  const identity = await createStation(dir, name, '127.0.0.1:0', { database: options.database });
+  const store = await openStore(dir, readConfig(dir));
   const tokens: Record<string, string> = {};
   try {
     const auth = new Auth(store, Date.now);

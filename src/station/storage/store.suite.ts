@@ -242,6 +242,86 @@ export function runStoreSuite(name: string, open: () => Promise<{ store: Store; 
     assert.equal(await store.readoutDraft('ln-1', 'A:3'), null);
   });
 
+  withStore('a commit that grew from a size no longer stored is a conflict and writes nothing', async (store) => {
+    const log = { line: 'ln-1', party: 'P' };
+    const one = (seq: number, b: number) => ({ ...log, seq, bytes: bytes(b), nodes: [{ level: 0, index: seq, hash: hash(b) }] });
+    await store.commit({ entries: [one(0, 1)], checkpoints: [], grewFrom: [{ ...log, size: 0 }] });
+    assert.equal(await store.logSize(log), 1);
+    let signed = 0;
+    // A second writer that still believes the log is empty: its tree of size 1 must never be stored or signed.
+    await assert.rejects(
+      store.commit({
+        entries: [one(0, 9)], checkpoints: [{ ...log, size: 1, note: 'given' }], cosignatures: [{ ...log, size: 1, cosigner: 'B', timestamp: 1, signature: 's' }],
+        grewFrom: [{ ...log, size: 0 }], sign: () => (signed++, [{ ...log, size: 1, note: 'forked' }]),
+      }),
+      (e: { code?: string }) => e.code === 'conflict',
+    );
+    assert.equal(signed, 0, 'sign() is not called when the compare-and-set fails');
+    assert.equal(await store.logSize(log), 1);
+    assert.deepEqual(await store.entries(log, 0, 5), [bytes(1)]);
+    assert.equal(await store.latestCheckpoint(log), null);
+    assert.deepEqual(await store.cosignatures(log), []);
+    // A log never written is at size 0: growing it "from 3" is a conflict too, and does not create it.
+    const other = { line: 'ln-1', party: 'Q' };
+    await assert.rejects(store.commit({ entries: [{ ...other, seq: 3, bytes: bytes(3), nodes: [] }], checkpoints: [], grewFrom: [{ ...other, size: 3 }] }), (e: { code?: string }) => e.code === 'conflict');
+    assert.deepEqual((await store.logs()).map((l) => l.party), ['P']);
+    // The log the refused commit did not create can be written afterwards, with or without a compare-and-set.
+    await store.commit({ entries: [{ ...other, seq: 0, bytes: bytes(4), nodes: [] }], checkpoints: [] });
+    await store.commit({ entries: [{ ...other, seq: 1, bytes: bytes(5), nodes: [] }], checkpoints: [{ ...other, size: 2, note: 'q2' }], grewFrom: [{ ...other, size: 1 }] });
+    assert.deepEqual(await store.entries(other, 0, 5), [bytes(4), bytes(5)]);
+    assert.equal((await store.latestCheckpoint(other))?.note, 'q2');
+    assert.deepEqual(await store.logs(), [{ ...log, size: 1 }, { ...other, size: 2 }]);
+  });
+
+  withStore('sign() runs inside the commit once the sizes hold, and its checkpoints are stored with the entries', async (store) => {
+    const log = { line: 'ln-1', party: 'P' };
+    const fresh = { line: 'ln-2', party: 'P' };
+    let seen: number | null = null;
+    await store.commit({
+      entries: [{ ...log, seq: 0, bytes: bytes(1), nodes: [{ level: 0, index: 0, hash: hash(1) }] }, { ...log, seq: 1, bytes: bytes(2), nodes: [] }],
+      checkpoints: [{ ...log, size: 1, note: 'given' }],
+      grewFrom: [{ ...log, size: 0 }],
+      sign: () => {
+        seen = 2;
+        // A log named only by the signed checkpoints is stored too (a new line's size-0 checkpoint).
+        return [{ ...log, size: 2, note: 'signed-2' }, { ...fresh, size: 0, note: 'signed-fresh' }];
+      },
+    });
+    assert.equal(seen, 2);
+    assert.equal((await store.latestCheckpoint(log))?.note, 'signed-2');
+    assert.equal((await store.checkpoint(log, 1))?.note, 'given');
+    assert.equal((await store.latestCheckpoint(fresh))?.note, 'signed-fresh');
+    assert.equal(await store.logSize(log), 2);
+    // sign() throwing aborts the commit: nothing of it is written.
+    await assert.rejects(store.commit({
+      entries: [{ ...log, seq: 2, bytes: bytes(3), nodes: [] }], checkpoints: [], grewFrom: [{ ...log, size: 2 }],
+      sign: () => { throw new Error('the key is gone'); },
+    }), /the key is gone/);
+    assert.equal(await store.logSize(log), 2);
+    assert.deepEqual(await store.entries(log, 2, 3), []);
+    // Concurrent writers from one size: exactly one wins, the others are conflicts.
+    const grow = (b: number) => store.commit({ entries: [{ ...log, seq: 2, bytes: bytes(b), nodes: [] }], checkpoints: [], grewFrom: [{ ...log, size: 2 }], sign: () => [{ ...log, size: 3, note: `cp-${b}` }] });
+    const results = await Promise.allSettled([grow(10), grow(11), grow(12)]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as { code?: string }).code, 'conflict');
+    const [stored] = await store.entries(log, 2, 3);
+    assert.equal((await store.checkpoint(log, 3))?.note, `cp-${stored[0]}`, 'the stored checkpoint is the winner\'s');
+  });
+
+  withStore('an event-stream ticket is taken once, and expired tickets are gone', async (store) => {
+    const ticket = { memberId: 7, tokenHash: hash(7), expiresAt: 1000 };
+    await store.addTicket(hash(1), ticket);
+    await store.addTicket(hash(2), { ...ticket, expiresAt: 500 });
+    await store.addTicket(hash(3), { ...ticket, expiresAt: 2000 });
+    assert.deepEqual(await store.takeTicket(hash(1), 1000), ticket, 'valid up to and including its expiry');
+    assert.equal(await store.takeTicket(hash(1), 1000), null, 'a ticket works once');
+    assert.equal(await store.takeTicket(hash(2), 900), null, 'an expired ticket');
+    assert.equal(await store.takeTicket(hash(9), 900), null, 'an unknown ticket');
+    await assert.rejects(store.addTicket(hash(3), ticket), (e: { code?: string }) => e.code === 'conflict', 'a ticket hash is unique');
+    const takes = await Promise.all([store.takeTicket(hash(3), 900), store.takeTicket(hash(3), 900)]);
+    assert.equal(takes.filter((t) => t !== null).length, 1, 'two takers at once: one gets it');
+  });
+
   withStore('member preferences are kept per member', async (store) => {
     assert.deepEqual(await store.preferences(1), {});
     await store.setPreferences(1, { lang: 'uk', zone: 'Europe/Kyiv' });

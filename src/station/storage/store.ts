@@ -294,6 +294,8 @@ export interface Store {
    * interruption. Never the process's own changes. Returns an unsubscribe.
    */
   onChange(listener: (change: StoreChange) => void): () => void;
+  /** Whether other processes' changes are heard right now (false while the feed reconnects); always true for a single-process store. */
+  changesHeard(): boolean;
 
   close(): Promise<void>;
 }

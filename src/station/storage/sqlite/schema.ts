@@ -141,6 +141,12 @@ CREATE TABLE IF NOT EXISTS setting (
   key TEXT PRIMARY KEY,
   json TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ticket (
+  hash BLOB PRIMARY KEY,
+  member_id INTEGER NOT NULL,
+  token_hash BLOB NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
 `;
 
 /**
@@ -149,7 +155,7 @@ CREATE TABLE IF NOT EXISTS setting (
  * made by an older version up by one (columns CREATE TABLE IF NOT EXISTS
  * cannot add). A database with no version is version 0 or a fresh one.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface Migration {
   /** The version this migration leads to. */
@@ -161,4 +167,6 @@ export interface Migration {
 export const migrations: Migration[] = [
   // Issue 9: sign-in lockouts and the idle timeout.
   { to: 1, columns: [['member', 'locked_until', 'INTEGER'], ['credential', 'last_used_at', 'INTEGER']] },
+  // Issue 10: event-stream tickets in the database (the table itself is created by `schema`).
+  { to: 2, columns: [] },
 ];

@@ -6,7 +6,7 @@ import type { Role } from '../../../core/role.ts';
 import { HotlineError } from '../../../core/errors.ts';
 import type {
   CheckpointRecord, Commit, CosignatureRecord, CredentialRecord, EvidenceRecord, LineRecord, LinkEventRecord, LogId, MemberRecord, PasskeyRecord, PeerRecord, ReadoutDraftRecord,
-  SecurityEventRecord, Store, StoredCredential, TotpRecord,
+  SecurityEventRecord, Store, StoreChange, StoredCredential, TicketRecord, TotpRecord,
 } from '../store.ts';
 import { migrations, schema, SCHEMA_VERSION } from './schema.ts';
 
@@ -23,10 +23,12 @@ export class SqliteStore implements Store {
   // Every request reads its line; lines change only through this store, so a cache is safe here.
   private readonly lines = new Map<string, LineRecord>();
   private readonly s: Record<string, Database.Statement>;
+  /** The schema version the file had before this open migrated it (`hotline migrate` reports it). */
+  readonly migratedFrom: number;
 
   constructor(path: string) {
     this.db = openDatabase(path, schema);
-    migrate(this.db);
+    this.migratedFrom = migrate(this.db);
     const p = (sql: string) => this.db.prepare(sql);
     this.s = {
       addMember: p('INSERT INTO member (name, role, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?)'),
@@ -94,6 +96,9 @@ export class SqliteStore implements Store {
       saveDraft: p('INSERT OR REPLACE INTO readout_draft (line_id, call, text, lang, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
       draft: p('SELECT * FROM readout_draft WHERE line_id = ? AND call = ?'),
       removeDraft: p('DELETE FROM readout_draft WHERE line_id = ? AND call = ?'),
+      addTicket: p('INSERT INTO ticket (hash, member_id, token_hash, expires_at) VALUES (?, ?, ?, ?)'),
+      dropExpiredTickets: p('DELETE FROM ticket WHERE expires_at < ?'),
+      takeTicket: p('DELETE FROM ticket WHERE hash = ? RETURNING member_id, token_hash, expires_at'),
     };
   }
 
@@ -281,6 +286,13 @@ export class SqliteStore implements Store {
 
   async commit(commit: Commit) {
     this.db.transaction(() => {
+      // Inside the write transaction: a stale view fails here, and a writer in another process that moved
+      // the file on since this transaction's snapshot makes it fail with SQLITE_BUSY instead of forking.
+      for (const g of commit.grewFrom ?? []) {
+        const id = this.logId(g);
+        const size = id === undefined ? 0 : ((this.s.logSize.get(id) as Row).size as number);
+        if (size !== g.size) throw new HotlineError('conflict', `log ${g.line}/${g.party} is at size ${size}, not ${g.size}: another writer got there first`);
+      }
       const sizes = new Map<number, number>();
       for (const e of commit.entries) {
         const id = this.logId(e, true)!;
@@ -289,7 +301,8 @@ export class SqliteStore implements Store {
         sizes.set(id, Math.max(sizes.get(id) ?? 0, e.seq + 1));
       }
       for (const [id, size] of sizes) this.s.setLogSize.run(size, id);
-      for (const c of commit.checkpoints) this.s.addCheckpoint.run(this.logId(c, true)!, c.size, c.note);
+      const signed = commit.sign ? commit.sign() : [];
+      for (const c of [...commit.checkpoints, ...signed]) this.s.addCheckpoint.run(this.logId(c, true)!, c.size, c.note);
       for (const c of commit.cosignatures ?? []) this.s.addCosignature.run(this.logId(c, true)!, c.size, c.cosigner, c.timestamp, c.signature);
     })();
   }
@@ -418,6 +431,34 @@ export class SqliteStore implements Store {
     return (this.s.linkEvents.all(peer, since) as Row[]).map((r) => ({ peer: r.peer, time: r.time, status: r.status, endpoint: r.endpoint ?? null, rttMs: r.rtt_ms ?? null }));
   }
 
+  async addTicket(hash: Uint8Array, t: TicketRecord) {
+    try {
+      this.s.addTicket.run(hash, t.memberId, t.tokenHash, t.expiresAt);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new HotlineError('conflict', 'that ticket already exists');
+      throw e;
+    }
+  }
+
+  async takeTicket(hash: Uint8Array, now: number): Promise<TicketRecord | null> {
+    return this.db.transaction(() => {
+      this.s.dropExpiredTickets.run(now);
+      const r = this.s.takeTicket.get(hash) as Row | undefined;
+      return r ? { memberId: r.member_id as number, tokenHash: new Uint8Array(r.token_hash), expiresAt: r.expires_at as number } : null;
+    })();
+  }
+
+  // One process owns the file: there is nobody to tell and nobody to hear.
+  async announce(_change: StoreChange) {}
+
+  onChange(_listener: (change: StoreChange) => void): () => void {
+    return () => {};
+  }
+
+  changesHeard() {
+    return true;
+  }
+
   async close() {
     if (this.db.open) this.db.close();
   }
@@ -440,10 +481,10 @@ function toCredential(r: Row): CredentialRecord {
   return { memberId: r.member_id, kind: r.kind, label: r.label, createdAt: r.created_at, expiresAt: r.expires_at ?? null, lastUsedAt: r.last_used_at ?? null };
 }
 
-/** Brings a database made by an older version to SCHEMA_VERSION, in one transaction. */
-function migrate(db: Database.Database): void {
+/** Brings a database made by an older version to SCHEMA_VERSION, in one transaction; returns the version it had. */
+function migrate(db: Database.Database): number {
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version >= SCHEMA_VERSION) return;
+  if (version >= SCHEMA_VERSION) return version;
   db.transaction(() => {
     for (const m of migrations) {
       if (m.to <= version) continue;
@@ -454,4 +495,5 @@ function migrate(db: Database.Database): void {
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
+  return version;
 }

@@ -1,0 +1,33 @@
+import type { Role } from '../../../core/role.ts';
+import type { CredentialRecord, MemberRecord, PasskeyRecord, SecurityEventRecord } from '../store.ts';
+
+// Rows as the connection's type parsers return them: BIGINT as number, BYTEA as Uint8Array.
+export type Row = Record<string, any>;
+
+export function toMember(r: Row | undefined): MemberRecord | null {
+  if (!r) return null;
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role as Role,
+    passwordHash: r.password_hash,
+    createdAt: r.created_at,
+    disabled: r.disabled === 1,
+    lockedUntil: r.locked_until ?? null,
+  };
+}
+
+export function toCredential(r: Row): CredentialRecord {
+  return { memberId: r.member_id, kind: r.kind, label: r.label, createdAt: r.created_at, expiresAt: r.expires_at ?? null, lastUsedAt: r.last_used_at ?? null };
+}
+
+export function toPasskey(r: Row): PasskeyRecord {
+  return {
+    id: r.id, memberId: r.member_id, publicKey: r.public_key, counter: r.counter, transports: JSON.parse(r.transports),
+    label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at ?? null,
+  };
+}
+
+export function toSecurityEvent(r: Row): SecurityEventRecord {
+  return { id: r.id, time: r.time, kind: r.kind, member: r.member ?? null, actor: r.actor ?? null, address: r.address ?? null, detail: r.detail };
+}
