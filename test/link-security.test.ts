@@ -11,7 +11,7 @@ import { openCheckpoint } from '../src/core/log-verifier.ts';
 import { verifyEntry } from '../src/core/entry.ts';
 import { fromBase64 } from '../src/core/encoding.ts';
 import { verifyConsistency } from '../src/core/merkle/proof.ts';
-import { api, eventually, freePort, makeStationDir, startStation, type StationDir, type StationProcess } from './support/station.ts';
+import { api, cli, eventually, freePort, makeStationDir, startStation, type StationDir, type StationProcess } from './support/station.ts';
 
 // Who may link: only pinned keys, never through a man in the middle; and a
 // party that shows two histories is caught.
@@ -96,8 +96,12 @@ test('a party that shows a second history is refused, with the evidence kept and
   await eventually(async () => (await api(b.proc.url, b.duty, 'GET', '/v1/lines/fork/logs/Berlin/entries')).json?.size === 5, 'Warsaw holds 5');
   await original.proc.stop();
 
+  // A copy that knows no peer cannot hear that it is behind (a linked one would recover from Warsaw
+  // first, test/recovery.test.ts): it signs a second entry 4, and Warsaw hears of it once re-pinned.
+  assert.equal((await cli(['peer', 'remove', 'Warsaw', '--dir', forkDir])).code, 0);
   const fork = await station('Berlin', { ...a.dir, dir: forkDir, cleanup: () => undefined });
   await api(fork.proc.url, fork.duty, 'POST', '/v1/lines/fork/messages', { text: 'history two' });
+  await api(fork.proc.url, fork.admin, 'POST', '/v1/peers', { name: 'Warsaw', key: b.dir.identity.vkey, urls: [b.proc.linkUrl] });
   const evidence = await eventually(async () => {
     const e = (await api(b.proc.url, b.admin, 'GET', '/v1/evidence')).json.evidence;
     return e.length > 0 && e;

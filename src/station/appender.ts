@@ -7,7 +7,9 @@ import { appendLeaf, frontierNodeIds, frontierRoot, type Frontier } from '../cor
 import { nodeKey } from '../core/merkle/node.ts';
 import { formatCheckpoint } from '../core/note/checkpoint.ts';
 import { signNote } from '../core/note/note.ts';
-import type { AppendedEntry, CheckpointRecord, Store } from './storage/store.ts';
+import { HotlineError } from '../core/errors.ts';
+import { ownLogHold, type OwnLogHold } from './recovery/own-log-hold.ts';
+import type { AppendedEntry, CheckpointRecord, LogId, Store } from './storage/store.ts';
 
 export interface AppendRequest {
   line: string;
@@ -62,44 +64,80 @@ export class Appender {
       clock: () => number;
       /** Sizes of the other parties' logs of a line, as held now (an entry's `seen`). */
       seen?: (line: string) => Record<string, number>;
+      /** Keeps appends off a log this station may not hold all of (recovery from peers). */
+      hold?: OwnLogHold;
     },
-  ) {}
+  ) {
+    this.hold = deps.hold ?? ownLogHold(deps.store);
+    // A log recovered from peers (or written by another writer) goes on from its stored head.
+    this.hold.beforeRelease((line) => this.reload(line));
+  }
+
+  private readonly hold: OwnLogHold;
 
   /** Loads the head of every own log; call once before appending. */
   async load(): Promise<void> {
     for (const log of await this.deps.store.logs()) {
       if (log.party !== this.deps.party) continue;
-      const ids = frontierNodeIds(log.size);
-      const nodes = await this.deps.store.nodes(log, ids);
-      const frontier = ids.map((id) => {
-        const hash = nodes.get(nodeKey(id));
-        if (!hash) throw new Error(`log ${log.line}: tree node ${nodeKey(id)} is missing`);
-        return hash;
-      });
-      const [last] = log.size > 0 ? await this.deps.store.entries(log, log.size - 1, log.size) : [];
-      // Keep entry times non-decreasing across restarts, even if the clock stepped back.
-      const time = last ? decodeEntry(last).time : 0;
-      this.heads.set(log.line, { size: log.size, frontier, time });
+      this.heads.set(log.line, await this.readHead(log, log.size));
     }
+  }
+
+  /** Reads one own log's head from the store again (after a conflict, a fence, a recovery). */
+  async reload(line: string): Promise<void> {
+    const log = { line, party: this.deps.party };
+    const held = (await this.deps.store.logs()).some((l) => l.line === line && l.party === this.deps.party);
+    if (!held) {
+      this.heads.delete(line);
+      return;
+    }
+    this.heads.set(line, await this.readHead(log, await this.deps.store.logSize(log)));
+  }
+
+  private async readHead(log: LogId, size: number): Promise<Head> {
+    const ids = frontierNodeIds(size);
+    const nodes = await this.deps.store.nodes(log, ids);
+    const frontier = ids.map((id) => {
+      const hash = nodes.get(nodeKey(id));
+      if (!hash) throw new Error(`log ${log.line}: tree node ${nodeKey(id)} is missing`);
+      return hash;
+    });
+    const [last] = size > 0 ? await this.deps.store.entries(log, size - 1, size) : [];
+    // Keep entry times non-decreasing across restarts, even if the clock stepped back.
+    const time = last ? decodeEntry(last).time : 0;
+    return { size, frontier, time };
   }
 
   size(line: string): number {
     return this.heads.get(line)?.size ?? 0;
   }
 
-  /** Starts an empty log with a signed size-0 checkpoint, so readers always find one. */
+  /**
+   * Starts an empty log with a signed size-0 checkpoint, so readers always
+   * find one. Signed inside the transaction and only while the log is still
+   * empty: if another writer opened (or wrote) it first, its head is loaded.
+   */
   async open(line: string): Promise<void> {
     if (this.heads.has(line)) return;
-    const checkpoint = this.checkpoint(line, 0, []);
-    await this.deps.store.commit({ entries: [], checkpoints: [checkpoint] });
-    this.heads.set(line, { size: 0, frontier: [], time: 0 });
+    try {
+      await this.deps.store.commit({
+        entries: [], checkpoints: [], grewFrom: [{ line, party: this.deps.party, size: 0 }],
+        sign: () => [this.checkpoint(line, 0, [])],
+      });
+      this.heads.set(line, { size: 0, frontier: [], time: 0 });
+    } catch (e) {
+      if (!(e instanceof HotlineError && e.code === 'conflict')) throw e;
+      await this.reload(line);
+    }
   }
 
   append(request: AppendRequest): Promise<Appended> {
-    return new Promise((resolve, reject) => {
+    const admitted = this.hold.admit(request.line);
+    const queued = () => new Promise<Appended>((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
       this.schedule();
     });
+    return admitted ? admitted.then(queued) : queued();
   }
 
   private schedule(): void {
@@ -153,11 +191,14 @@ export class Appender {
         accepted.push({ pending, appended: { line, party, seq, time, leafHash: hash, bytes, entry: { ...fields, sig: toBase64(signatures[i]) } } });
         this.heads.set(line, { size: seq + 1, frontier: grown.frontier, time });
       });
-      const checkpoints = [...new Set(entries.map((e) => e.line))].map((line) => {
-        const head = this.heads.get(line)!;
-        return this.checkpoint(line, head.size, head.frontier);
-      });
-      if (entries.length > 0) await store.commit({ entries, checkpoints });
+      const lines = [...new Set(entries.map((e) => e.line))];
+      // Each log must still be the size this batch grew from, and its
+      // checkpoint is signed only inside the transaction that stores it.
+      const grewFrom = lines.map((line) => ({ line, party, size: before.get(line)?.size ?? 0 }));
+      const grown = lines.map((line) => ({ line, ...this.heads.get(line)! }));
+      let checkpoints: CheckpointRecord[] = [];
+      const sign = () => (checkpoints = grown.map((g) => this.checkpoint(g.line, g.size, g.frontier)));
+      if (entries.length > 0) await store.commit({ entries, checkpoints: [], grewFrom, sign });
       for (const a of accepted) a.pending.resolve(a.appended);
       if (accepted.length > 0) {
         const appended = accepted.map((a) => a.appended);
@@ -169,6 +210,11 @@ export class Appender {
         else this.heads.delete(line);
       }
       for (const p of prepared) p.pending.reject(e);
+      // Someone else grew the log (`conflict`), this writer was fenced
+      // (`unavailable`), or the outcome is unknown (a lost connection):
+      // whatever was signed for this batch is dropped with it, and the next
+      // batch starts from what the store really holds.
+      if (entries.length > 0) for (const line of before.keys()) await this.reload(line).catch(() => undefined);
     } finally {
       this.flushing = false;
       if (this.queue.length > 0) this.schedule();

@@ -78,6 +78,15 @@ export class Links {
 
   async start(tls: { key: string; cert: string }, host: string, port: number): Promise<string> {
     this.server = await listenForPeers(tls, host, port, (arrival) => void this.accept(arrival), { logger: this.deps.logger });
+    await this.dialOut();
+    return this.server.url;
+  }
+
+  /**
+   * Dials every pinned peer and keeps the links, without listening for any:
+   * `hotline recover` runs this while the station itself is stopped.
+   */
+  async dialOut(): Promise<void> {
     await this.reloadPeers();
     const beat = this.deps.heartbeatMs;
     this.timers.push(setInterval(() => {
@@ -90,7 +99,11 @@ export class Links {
       for (const s of this.sessions.values()) s.heartbeat();
     }, beat));
     this.timers.push(setInterval(() => void this.watch(), Math.max(25, beat / 4)));
-    return this.server.url;
+  }
+
+  /** Peers pinned now, with whether their link is open. */
+  linked(): Array<{ peer: string; open: boolean; dialable: boolean }> {
+    return [...this.peers.values()].map((p) => ({ peer: p.record.name, open: !!this.sessions.get(p.record.name)?.isOpen, dialable: p.record.urls.length > 0 }));
   }
 
   async stop(): Promise<void> {

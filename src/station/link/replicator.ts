@@ -18,6 +18,9 @@ import { parseNote } from '../../core/note/note.ts';
 import { formatCosignerKey, signCosignature, verifyCosignature } from '../../core/note/cosignature.ts';
 import type { AppendedEntry, CheckpointRecord, LineRecord, LogId, Store } from '../storage/store.ts';
 import type { PeerSession } from './peer-session.ts';
+import { HotlineError } from '../../core/errors.ts';
+import { ownLogHold, type OwnLogHold } from '../recovery/own-log-hold.ts';
+import { OwnLogRecovery, type RecoveryReport } from '../recovery/own-log-recovery.ts';
 
 const CHUNK = 256;
 /** Entries sent but not yet acknowledged, per log and peer: bounds memory during catch-up. */
@@ -36,6 +39,10 @@ export interface ReplicatorEvents {
   cosigned(log: LogId, cosigner: string, size: number): void;
   /** A peer offered a line naming us, and we now hold it. */
   joined?(line: Line): void;
+  /** A peer holds more of our own log than we do: entries were lost here, and are being recovered. */
+  recovering?(line: string, peer: string, held: number, shown: number): void;
+  /** Our own log of a line is back from the peers, verified. */
+  recovered?(report: RecoveryReport): void;
 }
 
 /**
@@ -56,6 +63,13 @@ export class Replicator {
   private readonly sessions = new Set<PeerSession>();
   private readonly seenCosignatures = new Set<string>();
   private readonly waitingCosignatures = new Map<string, Array<{ session: PeerSession; msg: Cosign }>>();
+  /** Peers whose first `have` has been handled (what they hold is known). */
+  readonly heard = new Set<string>();
+  /** The largest size any peer has shown of each log. */
+  readonly shown = new Map<string, number>();
+  /** Keeps the appender off our own log of a line until we know we hold all of it. */
+  readonly hold: OwnLogHold;
+  readonly recovery: OwnLogRecovery;
 
   constructor(
     private readonly deps: {
@@ -67,27 +81,67 @@ export class Replicator {
       clock: () => number;
       logger?: Logger;
       events: ReplicatorEvents;
+      hold?: OwnLogHold;
+      /** How long a restarted station waits to hear from a peer before appending (default 5 s). */
+      listenMs?: number;
     },
-  ) {}
+  ) {
+    this.hold = deps.hold ?? ownLogHold(deps.store);
+    const { store, crypto, signer, me, myKey, clock, logger, listenMs } = deps;
+    this.recovery = new OwnLogRecovery({
+      store, crypto, signer, me, myKey, clock, logger, listenMs, hold: this.hold,
+      held: (log) => this.size(log),
+      holdsOwnLog: (line) => this.sizes.get(line)?.has(me) ?? false,
+      frontier: (log, size) => this.frontier(log, size),
+      rootAt: (log, size) => this.rootAt(log, size, []),
+      openOwnLog: (line) => this.openOwnLog(line),
+      stored: (log, size, frontier, entries) => {
+        this.afterStore(log, size, frontier);
+        // The appender grows our log from here on, not this cache.
+        this.frontiers.delete(keyOf(log));
+        if (entries.length) {
+          this.deps.events.received(log, entries);
+          void this.announce(log);
+        }
+      },
+      evidence: (log, detail, material) => this.evidence(log, detail, material),
+      recovering: (...a) => this.deps.events.recovering?.(...a),
+      recovered: (r) => this.deps.events.recovered?.(r),
+    });
+  }
 
   async load(): Promise<void> {
-    const logs = await this.deps.store.logs();
+    const { store, me } = this.deps;
+    const logs = await store.logs();
     for (const log of logs) this.setSize(log, log.size);
-    // Lines joined before every joining party signed its empty log at once: sign it now.
-    for (const line of await this.deps.store.listLines()) {
-      if (partyOf(line, this.deps.me) && !logs.some((l) => l.line === line.id && l.party === this.deps.me)) await this.openOwnLog(line.id);
+    const pinned = new Set((await store.listPeers()).map((p) => p.name));
+    for (const line of await store.listLines()) {
+      if (!partyOf(line, me)) continue;
+      // A peer may hold more of our log than we do (we may be an old backup):
+      // until one says what it holds, appends on the line wait.
+      if (line.parties.some((p) => p.name !== me && pinned.has(p.name))) this.recovery.listen(line.id);
+      // Lines joined before every joining party signed its empty log at once:
+      // sign it now, unless a peer could tell us it is not empty.
+      else if (!logs.some((l) => l.line === line.id && l.party === me)) await this.openOwnLog(line.id);
     }
   }
 
   /**
-   * Signs the size-0 checkpoint of our log on a line we just joined, so that
-   * from the moment we are on it our log has a signed size that every
-   * station can serve and any verifier can check, before we write anything.
+   * Signs the size-0 checkpoint of our log on a line we just joined (once a
+   * peer has shown it empty), so that from then on our log has a signed size
+   * that every station can serve and any verifier can check. Signed inside
+   * the transaction, and only while the log is still empty.
    */
   private async openOwnLog(line: string): Promise<void> {
     const { crypto, signer, me } = this.deps;
-    await this.deps.store.commit({ entries: [], checkpoints: [signCheckpoint({ crypto, signer, party: me }, line, 0, [])] });
-    this.setSize({ line, party: me }, 0);
+    const log = { line, party: me };
+    try {
+      await this.deps.store.commit({ entries: [], checkpoints: [], grewFrom: [{ ...log, size: 0 }], sign: () => [signCheckpoint({ crypto, signer, party: me }, line, 0, [])] });
+      this.setSize(log, 0);
+    } catch (e) {
+      if (!(e instanceof HotlineError && e.code === 'conflict')) throw e;
+      this.setSize(log, await this.deps.store.logSize(log));
+    }
   }
 
   /** Sizes of the other parties' logs of a line, as this station holds them now: an entry's `seen`. */
@@ -177,7 +231,9 @@ export class Replicator {
       const known = await this.deps.store.line(def.id);
       if (!known) {
         await this.deps.store.createLine({ ...def, memberIds: [] });
-        await this.openOwnLog(def.id);
+        // Our log is opened once the peer's `have` shows it empty; if it shows
+        // more, this is a line we were on before and lost: recovery.
+        this.recovery.listen(def.id);
         this.deps.events.joined?.(def);
         this.deps.logger?.info({ peer: session.peer, parties: names.length }, 'joined a line offered by a peer');
         joined.push(def);
@@ -197,6 +253,8 @@ export class Replicator {
       const key = keyOf(log);
       const first = !session.sent.has(key);
       session.peerHas.set(key, log.size);
+      if (log.size > (this.shown.get(key) ?? 0)) this.shown.set(key, log.size);
+      if (log.party === this.deps.me) await this.recovery.shown(session, log.line, log.size);
       if ((session.sent.get(key) ?? 0) < log.size || first || have.resend) session.sent.set(key, log.size);
       if (this.size(log) > log.size) void this.pump(session, { line: log.line, party: log.party });
       else if (first && (log.party === this.deps.me || (log.size === 0 && log.party !== session.peer))) {
@@ -208,10 +266,12 @@ export class Replicator {
         if (cp && (log.party === this.deps.me || cp.size === 0)) session.send({ t: 'push', line: log.line, party: log.party, start: Math.min(log.size, cp.size), entries: [], checkpoint: cp.note });
       }
     }
+    this.heard.add(session.peer);
   }
 
   async onPush(session: PeerSession, push: Push): Promise<void> {
     const log = { line: push.line, party: push.party };
+    if (log.party === this.deps.me) return this.locked(keyOf(log), () => this.recovery.receive(session, push));
     await this.locked(keyOf(log), () => this.receive(session, log, push));
   }
 
