@@ -9,7 +9,7 @@ import { conflicts, noticeAcks } from './notices.ts';
 import { createLineState } from './state.ts';
 import {
   HOUR, M, MINUTE, P, SECOND, T0, W,
-  assertOrderFree, circle, entry, foldAll, idOf, makeLine, noticeBody, ref, snapshotText,
+  assertOrderFree, circle, entry, foldAll, history, idOf, makeLine, noticeBody, ref, snapshotText, step,
 } from './scenario.test-support.ts';
 
 const line = makeLine();
@@ -410,73 +410,6 @@ describe('the order-freedom harness itself', () => {
 });
 
 describe('random histories of every kind, order-free under fast-check', () => {
-  const parties = [W, M, P];
-  const kinds = [
-    'message', 'ack', 'translation', 'escalation', 'template', 'line.settings', 'call.request', 'call.accept', 'call.decline',
-    'call.unanswered', 'call.cancel', 'call.end', 'readout', 'notice', 'notice.withdraw', 'conflict', 'check', 'check.missed',
-    'line.test', 'line.test.reply',
-  ];
-  const areas = [circle(13.4, 52.5, 50_000), circle(13.6, 52.5, 30_000), circle(2.35, 48.85, 20_000)];
-  const step = fc.record({
-    party: fc.nat({ max: 2 }),
-    kind: fc.constantFrom(...kinds),
-    target: fc.nat(),
-    other: fc.nat(),
-    n: fc.nat({ max: 3 }),
-    dt: fc.integer({ min: 0, max: 20 * MINUTE }),
-    sees: fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
-  });
-  type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
-
-  /** Builds a causally sensible history: each entry may see only what its peers had written before it. */
-  function history(steps: Array<Step>, onLine: string[]): Entry[] {
-    const out: Entry[] = [];
-    const size = new Map<string, number>();
-    let clock = T0;
-    for (const st of steps) {
-      const party = onLine[st.party % onLine.length];
-      const seq = size.get(party) ?? 0;
-      clock += st.dt;
-      const target = out.length ? out[st.target % out.length] : undefined;
-      const tRef = target ? ref(target) : { party: onLine[(st.party + 1) % onLine.length], seq: 0 };
-      const second = out.length ? ref(out[st.other % out.length]) : tRef;
-      const otherParty = onLine.filter((p) => p !== party)[st.other % Math.max(1, onLine.length - 1)] ?? party;
-      const bodies: Record<string, JsonObject> = {
-        message: { text: `m${st.n}`, from: 'duty', ...(st.n > 0 ? { ackBy: clock + st.n * 5 * MINUTE } : {}), ...(st.n === 2 ? { precedence: 'FLASH' } : {}) },
-        ack: { ref: tRef, by: 'p' },
-        translation: { ref: tRef, text: 't', lang: 'ru', stage: (['sight', 'rough', 'official'] as const)[st.n % 3], translator: 'x' },
-        escalation: { ref: tRef, level: st.n + 1, notify: st.n === 0 ? null : 'r' },
-        template: { number: 1 + (st.n % 2), texts: { en: `t${st.n}` } },
-        'line.settings': {
-          deadlines: { FLASH: 300, IMMEDIATE: 1800, PRIORITY: 10800, ROUTINE: 86400 }, ringSeconds: 60, escalationStepSeconds: 60 * (st.n + 1),
-          checks: st.n % 2 ? { zone: 'UTC', days: [1, 2, 3, 4, 5, 6, 7], times: ['09:00', '10:00'], windowMinutes: 10 } : null,
-        },
-        'call.request': { from: 'duty', toParty: st.n === 3 ? party : otherParty, ringUntil: clock + MINUTE },
-        'call.accept': { call: tRef, by: 'a' },
-        'call.decline': { call: tRef, by: 'a', reason: 'r' },
-        'call.unanswered': { call: tRef },
-        'call.cancel': { call: tRef, by: 'a' },
-        'call.end': { call: tRef, by: 'a' },
-        readout: { call: tRef, text: 'r', public: st.n % 2 === 0, by: 'a' },
-        notice: noticeBody('duty', { area: areas[st.n % 3], window: { start: T0 + st.n * HOUR, end: T0 + (st.n + 2) * HOUR } }),
-        'notice.withdraw': { notice: tRef, by: 'a' },
-        conflict: { notices: [tRef, second] },
-        check: { slot: 's', at: clock, ackBy: clock + st.n * 5 * MINUTE },
-        'check.missed': { check: tRef, link: { [otherParty]: 'down' } },
-        'line.test': {},
-        'line.test.reply': tRef,
-      };
-      const seen: Record<string, number> = {};
-      onLine.forEach((p, i) => {
-        const held = size.get(p) ?? 0;
-        if (p !== party && held > 0) seen[p] = st.sees[i] % (held + 1);
-      });
-      out.push(entry(party, seq, st.kind, bodies[st.kind], { time: clock, seen }));
-      size.set(party, seq + 1);
-    }
-    return out;
-  }
-
   for (const onLine of [[W, M], [W, M, P]]) {
     test(`${onLine.length} parties: any history, any arrival order with repeats, one state per station`, () => {
       const l = makeLine(onLine);

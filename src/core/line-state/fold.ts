@@ -57,19 +57,25 @@ const is = {
 export function foldEntry(state: LineState, entry: Entry): void {
   const id = refId(entry);
   if (state.applied.has(id)) return;
+  state.applied.add(id);
+  settle(state, entry, id);
+  // A reply is remembered only until the entry it names is folded, whatever kind that turns out to be.
+  state.answeredTests.delete(id);
+}
+
+/** Applies a folded entry, or holds it until the entry it names arrives. */
+function settle(state: LineState, entry: Entry, id: string): void {
   const target = apply(state, entry);
   if (target) {
-    // Waits for its target; applied (and counted as applied) when it arrives.
     const list = state.waiting.get(target) ?? [];
-    if (!list.some((e) => e.party === entry.party && e.seq === entry.seq)) list.push(entry);
+    list.push(entry);
     state.waiting.set(target, list);
     return;
   }
-  state.applied.add(id);
   const waiters = state.waiting.get(id);
   if (waiters) {
     state.waiting.delete(id);
-    for (const w of waiters) foldEntry(state, w);
+    for (const w of waiters) settle(state, w, refId(w));
   }
 }
 
@@ -215,15 +221,16 @@ function apply(s: LineState, e: Entry): string | undefined {
       return;
     }
     case LINE_TEST: {
-      if (e.party !== s.me && !s.answeredTests.has(stamp.id)) s.unansweredTests.set(stamp.id, stamp);
+      // A test is folded once, so a reply that came first need not be remembered after it: years of hourly tests keep nothing.
+      if (s.answeredTests.delete(stamp.id)) return;
+      if (e.party !== s.me) s.unansweredTests.set(stamp.id, stamp);
       return;
     }
     case LINE_TEST_REPLY: {
       if (!is.testReply(b)) return bad();
       if (e.party !== s.me) return;
       const test = refId(b);
-      s.answeredTests.add(test);
-      s.unansweredTests.delete(test);
+      if (!s.unansweredTests.delete(test) && !s.applied.has(test)) s.answeredTests.add(test);
       return;
     }
     default:

@@ -5,6 +5,7 @@ import type { LineSettings } from '../kinds/settings.ts';
 import type { Precedence } from '../kinds/precedence.ts';
 import type { NoticeKind } from '../kinds/notice.ts';
 import type { Stamp } from './order.ts';
+import { FoldedEntries } from './folded.ts';
 
 export interface AckRecord extends Stamp { by: string }
 export interface TranslationRecord extends Stamp { translator: string; text: string; lang: string; stage: 'sight' | 'rough' | 'official' }
@@ -77,7 +78,8 @@ export interface LineState {
   line: Line;
   /** The station holding this state: what is "incoming" and what it must do. */
   me: string;
-  applied: Set<string>;
+  /** Entries folded: applied, or waiting in `waiting` for the entry they name. */
+  applied: FoldedEntries;
   messages: Map<string, MessageState>;
   calls: Map<string, CallState>;
   /** Published readouts per call id, in entry order. */
@@ -93,6 +95,7 @@ export interface LineState {
   settings: Map<string, SettingsRecord>;
   /** Line tests of other parties that this station has not answered. */
   unansweredTests: Map<string, Stamp>;
+  /** Our replies to line tests not folded yet (a reply can be folded before its test); dropped once the test is. */
   answeredTests: Set<string>;
   /** Entries that name an entry not held yet, keyed by the id they wait for. */
   waiting: Map<string, Entry[]>;
@@ -107,7 +110,7 @@ export interface LineState {
 export function createLineState(line: Line, me: string): LineState {
   return {
     line, me,
-    applied: new Set(), messages: new Map(), calls: new Map(), readouts: new Map(), notices: new Map(),
+    applied: new FoldedEntries(), messages: new Map(), calls: new Map(), readouts: new Map(), notices: new Map(),
     overlaps: new Map(), conflictRecords: new Map(), checks: new Map(), templates: new Map(), settings: new Map(),
     unansweredTests: new Map(), answeredTests: new Set(), waiting: new Map(), openIncoming: new Set(), openOutgoing: new Set(), malformed: 0,
   };
