@@ -59,11 +59,16 @@ if (!existsSync(webStamp) || readFileSync(webStamp, 'utf8') !== webWant) {
   writeFileSync(webStamp, webWant);
 }
 
-// Browser tests drive Debian's Chromium; install it when asked for and absent.
-if (process.argv.includes('--browser') && !existsSync('/usr/bin/chromium')) {
-  console.log('setup: installing Debian chromium for the console tests...');
+// The whole-suite run drives Debian's Chromium (console tests) and HAProxy
+// (the documented load-balancer configuration, in front of real replicas);
+// install whichever is absent.
+const wanted = process.argv.includes('--browser')
+  ? [['/usr/bin/chromium', ['chromium', 'fonts-dejavu-core']], ['/usr/sbin/haproxy', ['haproxy']]].filter(([path]) => !existsSync(path)).flatMap(([, packages]) => packages)
+  : [];
+if (wanted.length > 0) {
+  console.log(`setup: installing Debian ${wanted.join(', ')} for the console and load-balancer tests...`);
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
   const run = (args) => execFileSync(sudo.length ? 'sudo' : args[0], sudo.length ? args : args.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   run(['apt-get', 'update', '-qq']);
-  run(['apt-get', 'install', '-y', '-qq', 'chromium', 'fonts-dejavu-core']);
+  run(['apt-get', 'install', '-y', '-qq', ...wanted]);
 }

@@ -4,11 +4,16 @@ import { commands } from './commands/index.ts';
 const USAGE = `hotline: run and use a Hotline station
 
 Station (on the station's machine; --dir DIR, default ./station or $HOTLINE_DIR):
-  init --name PARTY        create a station: key, config, database
+  init --name PARTY        create a station: key, config, database (--database postgresql://…)
   serve                    run the station's API
+  migrate                  bring the station's database to the current schema version
+  db copy --to URL|FILE    copy the station to another database (SQLite ↔ PostgreSQL; --switch)
+  backup --to FILE         back the database up (SQLite online backup; pg_dump for PostgreSQL)
   station                  print this station's verifier key and fingerprint
   member add|list          manage this station's members (set, unlock: through the station)
   peer add|list|remove     pin other parties' stations (key + endpoints)
+  recover                  fetch this station's own logs back from its peers (a lost disk, an old backup)
+  integrity-check          re-check every log in full, now (an admin; through the station)
   token create             issue an API token for a member (list, revoke: through the station)
 
 Using a station (--url URL --token TOKEN, or $HOTLINE_URL and $HOTLINE_TOKEN):

@@ -39,6 +39,11 @@ export class Auth {
     return argon2.hash(password, { type: argon2.argon2id });
   }
 
+  /** Members or credentials changed in another process: every cached answer is dropped. */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
   /** Checks a password against a member's hash, taking as long for an unknown name as for a known one. */
   static async verifyPassword(hash: string | undefined, password: string): Promise<boolean> {
     // Verify against a dummy hash when the name is unknown so timing does not reveal which names exist.

@@ -52,7 +52,7 @@ export const StationConfig = Type.Object(
       ),
       { default: [], description: 'STUN/TURN servers the console gives WebRTC for calls (e.g. coturn); empty: host candidates only, enough on one network' },
     ),
-    startupCheck: Type.Union([Type.Literal('full'), Type.Literal('none')], { default: 'full' }),
+    startupCheck: Type.Union([Type.Literal('full'), Type.Literal('since-verified'), Type.Literal('none')], { default: 'since-verified', description: 'before serving: check every log in full, only what was added since the last verified checkpoint (then everything in the background), or nothing' }),
   },
   { additionalProperties: false },
 );

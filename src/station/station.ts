@@ -7,20 +7,21 @@ import { Appender } from './appender.ts';
 import { Auth } from './auth.ts';
 import { readConfig, type StationConfig } from './config.ts';
 import { loadIdentity, type Identity } from './identity.ts';
-import { checkIntegrity } from './integrity-check.ts';
+import { startupCheck, type StartupCheck } from './startup-check.ts';
 import { LogReader } from './log-reader.ts';
 import { Transcripts } from './transcript.ts';
 import { Replicator } from './link/replicator.ts';
 import type { Links } from './link/links.ts';
 import { StationMetrics } from './metrics.ts';
-import { SqliteStore } from './storage/sqlite/sqlite-store.ts';
+import { openStore } from './storage/open-store.ts';
 import type { LogId, Store } from './storage/store.ts';
 import type { Entry } from '../core/entry.ts';
-import { Feed } from './feed.ts';
+import { Feed, type FeedEvent } from './feed.ts';
 import { LineStates } from './line-states.ts';
 import { liveEvents } from './live-events.ts';
 import { CallSignals } from './call-signals.ts';
 import { SignIn } from './sign-in/sign-in.ts';
+import { replicated } from './replica/replica.ts';
 
 export interface StationParts {
   config: StationConfig;
@@ -58,6 +59,14 @@ export class Station {
   readonly lineStates: LineStates;
   /** WebRTC signalling between the two sides of a call. */
   readonly signals = new CallSignals(this);
+  /** The start-up integrity check's runner: on-demand and background full re-checks. */
+  integrity?: StartupCheck;
+  /** Whether this process writes: a single station always, a replica once it leads (see lead()). */
+  leading = false;
+  /** On a follower: how many entries of each log its state holds, as the change feed told it. */
+  following?: (log: LogId) => number;
+  /** Live events derived from entries (each replica derives its own); every other kind the leader announces to the replicas. */
+  private readonly derived = new WeakSet<FeedEvent>();
 
   constructor(parts: StationParts) {
     this.config = parts.config;
@@ -82,13 +91,18 @@ export class Station {
         joined: (line) => {
           if (line.discreet) this.discreetLines.add(line.id);
         },
+        recovering: (line, peer, held, shown) => this.events.emit('alarm', {
+          kind: 'recovery', line, party: this.name,
+          detail: `${peer} holds ${shown} entries of this station's log, this station ${held}: entries were lost here; recovering before writing`,
+        }),
+        recovered: (report) => this.events.emit('recovered', report),
       },
     });
     this.appender = new Appender({
       store: this.store, crypto: this.crypto, signer: this.identity.signer, party: this.identity.name, clock: this.clock,
       seen: (line) => this.replicator.seen(line),
     });
-    this.lineStates = new LineStates({ store: this.store, me: this.identity.name, held: (log: LogId) => this.replicator.size(log) });
+    this.lineStates = new LineStates({ store: this.store, me: this.identity.name, held: (log: LogId) => this.held(log), logger: this.logger });
     this.events.on('alarm', (alarm: { line?: string; kind: string }) => this.feed.publish({ type: 'alarm', line: alarm.line, need: 'read', alarm }));
     this.events.on('link', (change: Record<string, unknown>) => this.feed.publish({ type: 'link', ...change }));
     this.reader = new LogReader(this.store, this.crypto);
@@ -107,8 +121,25 @@ export class Station {
     });
   }
 
-  /** Folds new entries into their line's state and tells consoles what changed. */
-  private folded(line: string, entries: Entry[]): void {
+  /**
+   * How many entries of a log this process has folded into its state: the
+   * replicator's count where it writes, the change feed's on a follower.
+   */
+  held(log: LogId): number {
+    return this.following ? this.following(log) : this.replicator.size(log);
+  }
+
+  /** Whether a live event came from entries (derived on every replica) rather than from the leader's own doings. */
+  derivedFromEntries(event: FeedEvent): boolean {
+    return this.derived.has(event);
+  }
+
+  /**
+   * Folds new entries into their line's state and tells consoles what
+   * changed: entries this station wrote or received, or, on a follower,
+   * entries the change feed says another replica stored.
+   */
+  folded(line: string, entries: Entry[]): void {
     const folded = this.lineStates.fold(line, entries);
     this.events.emit('folded', line, entries);
     if (this.feed.size === 0) return;
@@ -118,7 +149,10 @@ export class Station {
       if (!state) return;
       const receipts = new Map<string, Map<string, number>>();
       for (const p of state.line.parties) receipts.set(p.name, await this.store.cosignedSizes({ line, party: p.name }));
-      for (const event of liveEvents(state, entries, (party) => receipts.get(party) ?? new Map(), this.clock())) this.feed.publish(event);
+      for (const event of liveEvents(state, entries, (party) => receipts.get(party) ?? new Map(), this.clock())) {
+        this.derived.add(event);
+        this.feed.publish(event);
+      }
     })().catch((e) => this.logger?.warn({ reason: (e as Error).message }, 'could not publish live events'));
   }
 
@@ -126,29 +160,57 @@ export class Station {
     return this.identity.name;
   }
 
-  /** Opens the station in `dir` on its SQLite database, checking every log first unless told not to. */
-  static async open(dir: string, options: { logger?: Logger; check?: boolean } = {}): Promise<Station> {
+  /**
+   * Opens the station in `dir` on its database, checking its logs first as
+   * configured (or as told). A station on SQLite is alone and loads its
+   * writing parts at once; a replica on PostgreSQL opens as a follower and
+   * loads them only when its lease says it leads (lead()).
+   */
+  static async open(dir: string, options: { logger?: Logger; check?: boolean; replica?: string } = {}): Promise<Station> {
     const config = readConfig(dir);
     const identity = loadIdentity(join(dir, config.keyFile));
-    const store = new SqliteStore(join(dir, config.database));
+    const store = await openStore(dir, config, {
+      applicationName: options.replica,
+      onError: (e) => options.logger?.warn({ reason: (e as Error).message }, 'database connection trouble (reconnecting)'),
+    });
     const station = new Station({ config, identity, store, logger: options.logger });
     try {
-      if (options.check ?? config.startupCheck === 'full') {
-        const started = performance.now();
-        const checked = await checkIntegrity(store, station.crypto, identity.name);
-        options.logger?.info({ ...checked, ms: Math.round(performance.now() - started) }, 'integrity check passed');
-      }
+      station.integrity = await startupCheck({
+        store, crypto: station.crypto, me: identity.name, logger: options.logger,
+        mode: options.check === false ? 'none' : options.check === true ? 'full' : config.startupCheck,
+        onAlarm: (a) => station.events.emit('alarm', { kind: a.kind, detail: a.detail }),
+      });
       for (const line of await store.listLines()) if (line.discreet) station.discreetLines.add(line.id);
-      await station.appender.load();
-      await station.replicator.load();
+      if (!replicated(config.database)) await station.lead(null);
     } catch (e) {
+      await station.integrity?.stop();
       await store.close();
       throw e;
     }
     return station;
   }
 
+  /**
+   * Makes this process the writer: loads the appender's log heads and the
+   * replicator's sizes from the store. On a replica, `epoch` is the lease's:
+   * the store refuses every commit once another replica has taken the lease
+   * (a higher epoch), so a leader that lost it cannot write.
+   */
+  async lead(epoch: number | null): Promise<void> {
+    if (epoch !== null) {
+      if (!('fence' in this.store)) throw new Error('this store cannot be fenced: replicas need PostgreSQL');
+      (this.store as Store & { fence: number | null }).fence = epoch;
+    }
+    await this.appender.load();
+    await this.replicator.load();
+    // From here the replicator counts what the state holds; a follower's last catch-up left the two equal.
+    this.following = undefined;
+    this.leading = true;
+  }
+
   async close(): Promise<void> {
+    await this.integrity?.stop();
+    await this.lineStates.save();
     await this.store.close();
   }
 }

@@ -122,6 +122,7 @@ export interface StationEndpoint {
 
 export const stationEndpoints = (parisKey: string): StationEndpoint[] => [
   { method: 'GET', path: '/healthz', who: 'public', ok: 200 },
+  { method: 'GET', path: '/readyz', who: 'public', ok: 200 },
   { method: 'GET', path: '/v1/station', who: 'public', ok: 200 },
   { method: 'POST', path: '/v1/session', who: 'public', ok: 201, body: (m) => ({ name: m === 'anonymous' ? 'in-principal' : m, password: PASSWORD }) },
   { method: 'DELETE', path: '/v1/session', who: 'member', ok: 204, special: 'logout' },

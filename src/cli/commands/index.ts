@@ -10,6 +10,9 @@ const lazy = <M>(load: () => Promise<M>, pick: (m: M) => Command): Command => as
 export const commands: Record<string, Command> = {
   init: lazy(() => import('./init.ts'), (m) => m.init),
   serve: lazy(() => import('./serve.ts'), (m) => m.serve),
+  migrate: lazy(() => import('./migrate.ts'), (m) => m.migrate),
+  db: lazy(() => import('./db.ts'), (m) => m.db),
+  backup: lazy(() => import('./backup.ts'), (m) => m.backup),
   station: lazy(() => import('./station.ts'), (m) => m.station),
   member: lazy(() => import('./member.ts'), (m) => m.member),
   peer: lazy(() => import('./peer.ts'), (m) => m.peer),
@@ -39,4 +42,6 @@ export const commands: Record<string, Command> = {
   templates: lazy(() => import('./templates.ts'), (m) => m.templates),
   roster: lazy(() => import('./roster.ts'), (m) => m.roster),
   events: lazy(() => import('./events.ts'), (m) => m.events),
+  'integrity-check': lazy(() => import('./integrity-check.ts'), (m) => m.integrityCheck),
+  recover: lazy(() => import('./recover.ts'), (m) => m.recover),
 };

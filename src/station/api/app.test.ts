@@ -45,7 +45,7 @@ after(async () => {
 });
 
 test('health, station identity and OpenAPI need no login', async () => {
-  assert.deepEqual((await call(undefined, 'GET', '/healthz')).json, { status: 'ok' });
+  assert.deepEqual((await call(undefined, 'GET', '/healthz')).json, { status: 'ok', role: 'single', leader: null });
   const info = (await call(undefined, 'GET', '/v1/station')).json;
   assert.equal(info.key, dir.identity.vkey);
   assert.match(info.fingerprint, /^\d{5}( \d{5}){5}$/);

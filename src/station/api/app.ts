@@ -21,17 +21,24 @@ import { readoutRoutes } from './routes/readouts.ts';
 import { noticeRoutes } from './routes/notices.ts';
 import { checkRoutes } from './routes/checks.ts';
 import { lineConfigRoutes } from './routes/line-config.ts';
+import { integrityRoutes } from './routes/integrity.ts';
 import { eventStream } from './event-stream.ts';
 import { inputRules } from './input-rules.ts';
 import { securityHeaders } from './headers.ts';
 import { apiServer, type ApiLimits } from './server.ts';
 import type { KeyPair } from './tls-certificate.ts';
+import { forwarder, trustForwardedAddress, type ReplicaSecret } from '../replica/forwarder.ts';
+import { SINGLE, type ReplicaStatus } from '../replica/replica.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     station: Station;
     /** How many consoles hold the live event stream open. */
     consoles: () => number;
+    /** Checks every open stream's credential again (members changed on another replica). */
+    recheckConsoles: () => void;
+    /** This process's role among the station's replicas, and the leader it knows. */
+    replica: () => ReplicaStatus;
   }
   interface FastifyRequest {
     member?: Member;
@@ -58,8 +65,21 @@ export interface ApiTransport {
   limits: ApiLimits;
 }
 
+/**
+ * Where this API stands among the station's replicas. A replica's API
+ * passes writes to the leader while it follows (forwarder.ts) and believes
+ * a forwarded client address only with the replicas' shared secret.
+ */
+export interface ApiReplica {
+  status: () => ReplicaStatus;
+  /** Present on a replica (PostgreSQL), absent on a single station. */
+  secret?: ReplicaSecret;
+  /** The certificate every replica serves: the leader must present its key. */
+  certificate?: string;
+}
+
 /** The API; without a transport, on Fastify's default server (for in-process tests through inject). */
-export async function buildApp(station: Station, transport?: ApiTransport): Promise<FastifyInstance> {
+export async function buildApp(station: Station, transport?: ApiTransport, replica: ApiReplica = { status: () => SINGLE }): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: station.logger as FastifyBaseLogger | undefined,
     // Request URLs name lines; they are logged by route pattern only (see onResponse).
@@ -79,6 +99,7 @@ export async function buildApp(station: Station, transport?: ApiTransport): Prom
   const coercing = new Ajv({ removeAdditional: false, coerceTypes: true, useDefaults: true, allErrors: false, strict: false });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
   app.decorate('station', station);
+  app.decorate('replica', replica.status);
 
   await app.register(swagger, {
     openapi: {
@@ -92,6 +113,7 @@ export async function buildApp(station: Station, transport?: ApiTransport): Prom
   app.setErrorHandler((err: any, req, reply) => {
     if (err instanceof HotlineError) {
       if (err.code === 'integrity' || err.code === 'internal') req.log.error({ err }, 'integrity failure');
+      if (typeof err.details?.retryAfter === 'number') reply.header('retry-after', String(err.details.retryAfter));
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
     }
     if (err.validation) {
@@ -114,6 +136,13 @@ export async function buildApp(station: Station, transport?: ApiTransport): Prom
 
   // Pages on other sites are refused before anything else looks at the request.
   securityHeaders(app, { https: transport?.tls !== undefined });
+
+  // On a replica: a follower passes writes on before it would authenticate them (the leader does, with the same rules).
+  if (replica.secret) {
+    trustForwardedAddress(app, replica.secret);
+    const forwarding = forwarder(app, { status: replica.status, secret: replica.secret, certificate: replica.certificate });
+    app.addHook('onClose', async () => forwarding.close());
+  }
 
   // Authentication comes before validation, so an anonymous caller learns nothing from error details.
   // Everything the API serves lives under /v1; the console's files, health and metrics are public.
@@ -144,8 +173,10 @@ export async function buildApp(station: Station, transport?: ApiTransport): Prom
   await app.register(noticeRoutes);
   await app.register(checkRoutes);
   await app.register(lineConfigRoutes);
+  await app.register(integrityRoutes, { checks: station.integrity?.checks });
   const events = await eventStream(app);
   app.decorate('consoles', events.consoles);
+  app.decorate('recheckConsoles', events.recheck);
   // preClose: the server waits for upgraded sockets, so the stream must let go of them first.
   app.addHook('preClose', async () => events.close());
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());

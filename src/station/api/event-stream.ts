@@ -28,13 +28,6 @@ interface Console {
   credential: string;
 }
 
-interface Ticket {
-  member: Member;
-  tokenHash: Uint8Array;
-  credential: string;
-  expires: number;
-}
-
 /**
  * The live event stream: one WebSocket per console at /v1/events. Browsers
  * cannot set headers on a WebSocket, so a console first trades its token for
@@ -43,16 +36,20 @@ interface Ticket {
  * against the member's rights on its line at the moment it is sent, so a
  * member never hears of a line they cannot see.
  *
+ * Tickets are kept in the database, so a ticket made on one replica opens
+ * a stream on any other; each works once.
+ *
  * A stream lives no longer than what it was opened with: signing out,
  * revoking the token, disabling the member or changing their role closes it
- * at once and voids its unused tickets, and an expired or idle session
- * closes it within RECHECK_MS. Upgrades from a page on another origin are
+ * at once (on another replica: when the store's change feed says members
+ * changed, every stream's credential is checked again), a ticket is worth
+ * only as much as its credential at the moment it is used, and an expired
+ * or idle session closes it within RECHECK_MS. Upgrades from a page on another origin are
  * refused (cross-site WebSocket hijacking), and a connection that breaks
  * the protocol is closed alone: no socket error reaches the process.
  */
-export async function eventStream(app: FastifyInstance): Promise<{ consoles: () => number; close(): void }> {
+export async function eventStream(app: FastifyInstance): Promise<{ consoles: () => number; recheck(): void; close(): void }> {
   const station = app.station;
-  const tickets = new Map<string, Ticket>();
   const consoles = new Set<Console>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
 
@@ -65,9 +62,7 @@ export async function eventStream(app: FastifyInstance): Promise<{ consoles: () 
     const member = await memberOf(req);
     const ticket = randomBytes(24).toString('base64url');
     const expires = station.clock() + TICKET_MS;
-    const tokenHash = hashToken(bearer(req)!);
-    tickets.set(hash(ticket), { member, tokenHash, credential: credentialId(tokenHash), expires });
-    for (const [k, t] of tickets) if (t.expires < station.clock()) tickets.delete(k);
+    await station.store.addTicket(hash(ticket), { memberId: member.id, tokenHash: hashToken(bearer(req)!), expiresAt: expires });
     return { ticket, expiresAt: expires };
   });
 
@@ -77,9 +72,8 @@ export async function eventStream(app: FastifyInstance): Promise<{ consoles: () 
     const ticket = url.searchParams.get('ticket');
     let tokenHash: Uint8Array;
     if (ticket) {
-      const t = tickets.get(hash(ticket));
-      tickets.delete(hash(ticket));
-      if (!t || t.expires < station.clock()) throw new HotlineError('unauthenticated', 'the ticket is unknown, used or expired');
+      const t = await station.store.takeTicket(hash(ticket), station.clock());
+      if (!t || t.expiresAt < station.clock()) throw new HotlineError('unauthenticated', 'the ticket is unknown, used or expired');
       tokenHash = t.tokenHash;
     } else {
       const token = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7).trim() : undefined;
@@ -175,18 +169,24 @@ export async function eventStream(app: FastifyInstance): Promise<{ consoles: () 
   };
   const offRevoke = station.auth.onRevoke((r: Revocation) => {
     const hit = 'member' in r ? (x: { member: Member }) => x.member.id === r.member : (x: { credential: string }) => r.credentials.includes(x.credential);
-    for (const [k, t] of tickets) if (hit(t)) tickets.delete(k);
     for (const c of consoles) if (hit(c)) end(c, 'member' in r ? 'your membership changed; sign in again' : 'signed out');
   });
-  // Expiry and the idle timeout end a credential without anyone revoking it.
-  const recheck = setInterval(() => {
+  // Expiry and the idle timeout end a credential without anyone revoking it; on another replica, so does a revocation.
+  const recheckAll = () => {
     for (const c of consoles) {
-      station.auth.resolve(c.tokenHash, { touch: false }).then(() => undefined, () => consoles.has(c) && end(c, 'the session ended'));
+      station.auth.resolve(c.tokenHash, { touch: false }).then(
+        ({ member }) => {
+          if (consoles.has(c) && member.role !== c.member.role) end(c, 'your membership changed; sign in again');
+        },
+        () => consoles.has(c) && end(c, 'the session ended'),
+      );
     }
-  }, RECHECK_MS);
+  };
+  const recheck = setInterval(recheckAll, RECHECK_MS);
 
   return {
     consoles: () => consoles.size,
+    recheck: recheckAll,
     close() {
       clearInterval(pings);
       clearInterval(recheck);
@@ -199,6 +199,6 @@ export async function eventStream(app: FastifyInstance): Promise<{ consoles: () 
   };
 }
 
-function hash(ticket: string): string {
-  return createHash('sha256').update(ticket).digest('base64url');
+function hash(ticket: string): Uint8Array {
+  return createHash('sha256').update(ticket).digest();
 }

@@ -10,7 +10,7 @@ import { Members } from '../pages/Members.tsx';
 import { Security } from '../pages/Security.tsx';
 import { SecurityLog } from '../pages/SecurityLog.tsx';
 import { route, type Route } from './route.ts';
-import { choose, chooseZone, lang, live, loadStation, me, mustEnrol, sessionEnded, signOut, start, stationName, zone } from './session.ts';
+import { choose, chooseZone, lang, live, loadStation, me, mustEnrol, replica, sessionEnded, signOut, start, stationName, zone } from './session.ts';
 import { t } from './t.ts';
 
 const zones = (() => {
@@ -54,6 +54,12 @@ export function App() {
           </nav>
         )}
         {!mustEnrol.value && <span class={`live ${live.value ? 'on' : 'off'}`} role="status">{live.value ? t('header.live') : t('header.offline')}</span>}
+        {replica.value && replica.value.role !== 'single' && (
+          <span class="replica" data-testid="replica" title={t('header.replicaLabel')}>
+            {replica.value.role === 'leader' ? t('header.replicaLeads', { id: replica.value.id })
+              : replica.value.leader ? t('header.replicaFollows', { id: replica.value.id, leader: replica.value.leader.id }) : t('header.replicaNoLeader', { id: replica.value.id })}
+          </span>
+        )}
         <span class="who">{t('header.signedInAs', { name: me.value.name, role: t(`role.${me.value.role}`) })}</span>
         <label>
           {t('header.language')}{' '}

@@ -11,6 +11,9 @@ export const me = signal<Me | null>(null);
 export const zone = signal<string>(Intl.DateTimeFormat().resolvedOptions().timeZone);
 export const lang = signal<Language>('en');
 export const stationName = signal<string>('');
+/** Which of the station's replicas serves this console and which leads (role 'single': a station without replicas). */
+export interface ReplicaView { id: string; role: 'leader' | 'follower' | 'single'; leader: { id: string; url: string } | null }
+export const replica = signal<ReplicaView | null>(null);
 export const iceServers = signal<RTCIceServer[]>([]);
 export const live = signal(false);
 export const events = new LiveEvents();
@@ -42,13 +45,18 @@ export function sessionEnded(): void {
 }
 
 events.on((e) => {
-  if (e.type === 'resync') live.value = true;
+  if (e.type === 'resync') {
+    live.value = true;
+    // A reconnect may follow a failover: ask again which replica leads.
+    void loadStation().catch(() => undefined);
+  }
   if (e.type === 'disconnected') live.value = false;
 });
 
 export async function loadStation(): Promise<void> {
-  const s = await get<{ name: string }>('/v1/station');
+  const s = await get<{ name: string; replica?: ReplicaView }>('/v1/station');
   stationName.value = s.name;
+  replica.value = s.replica ?? null;
 }
 
 /** After sign-in (or a reload with a token): who we are, our preferences, the live stream. */
@@ -70,6 +78,8 @@ export async function start(): Promise<void> {
   iceServers.value = console.iceServers;
   me.value = who;
   events.start();
+  // Which replica leads can change without this console's stream breaking (its own replica took over): look again now and then.
+  if (replica.value && replica.value.role !== 'single') setInterval(() => void loadStation().catch(() => undefined), 15_000);
 }
 
 export function choose(l: Language, remember = true): void {

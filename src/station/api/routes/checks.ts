@@ -58,7 +58,7 @@ export async function checkRoutes(app: FastifyInstance) {
     const lamp = others.length === 0 ? 'up' : Object.values(links).every((s) => s === 'up') ? 'up' : Object.values(links).some((s) => s === 'up' || s === 'degraded') ? 'degraded' : 'down';
     let lastContact: number | null = null;
     for (const p of others) {
-      const size = station.replicator.size({ line: line.id, party: p });
+      const size = station.held({ line: line.id, party: p });
       if (size > 0) {
         const [bytes] = await station.store.entries({ line: line.id, party: p }, size - 1, size);
         lastContact = Math.max(lastContact ?? 0, decodeEntry(bytes).time);

@@ -32,7 +32,7 @@ export async function entryRoutes(app: FastifyInstance) {
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
     const { start, limit } = req.query;
-    const view = await station.transcripts.read(line, (party) => station.replicator.size({ line: line.id, party }), start, limit);
+    const view = await station.transcripts.read(line, (party) => station.held({ line: line.id, party }), start, limit);
     return {
       items: view.items.map((i) => ({ ...presentEntry(station.crypto, i.bytes), deliveredTo: i.deliveredTo })),
       total: view.total,

@@ -2,10 +2,42 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { fingerprint } from '../../identity.ts';
 
+const Role = Type.Union([Type.Literal('leader'), Type.Literal('follower'), Type.Literal('single')]);
+const LeaderView = Type.Union([Type.Object({ id: Type.String(), url: Type.String() }), Type.Null()]);
+const ReplicaView = Type.Object({
+  id: Type.String({ description: 'this process: host, process id and a random suffix' }),
+  role: Role,
+  leader: LeaderView,
+  epoch: Type.Union([Type.Integer(), Type.Null()], { description: 'the lease epoch this replica leads in' }),
+});
+
 export async function stationRoutes(app: FastifyInstance) {
   const station = app.station;
 
-  app.get('/healthz', { config: { public: true }, schema: { security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  app.get('/healthz', {
+    config: { public: true },
+    schema: { security: [], response: { 200: Type.Object({ status: Type.Literal('ok'), role: Role, leader: LeaderView }) } },
+  }, async () => {
+    const { role, leader } = app.replica();
+    return { status: 'ok' as const, role, leader };
+  });
+
+  // For load balancers: 200 only where a request can be served now (a leader with its parts running, a follower that knows the leader and hears the store).
+  app.get('/readyz', {
+    config: { public: true },
+    schema: {
+      security: [],
+      summary: 'Whether this replica can serve requests now (200) or not (503), for load balancers',
+      response: {
+        200: Type.Object({ ready: Type.Literal(true), role: Role, leader: LeaderView }),
+        503: Type.Object({ ready: Type.Literal(false), role: Role, leader: LeaderView, reason: Type.String() }),
+      },
+    },
+  }, async (_req, reply) => {
+    const { ready, role, leader, reason } = app.replica();
+    if (ready) return { ready: true as const, role, leader };
+    return reply.status(503).header('retry-after', '1').send({ ready: false as const, role, leader, reason: reason ?? 'not ready' });
+  });
 
   app.get('/metrics', { config: { public: true }, schema: { security: [], hide: true } }, async (_req, reply) => {
     reply.type(station.metrics.registry.contentType);
@@ -17,8 +49,11 @@ export async function stationRoutes(app: FastifyInstance) {
     config: { public: true },
     schema: {
       security: [],
-      summary: 'This station\'s party name, verifier key and fingerprint',
-      response: { 200: Type.Object({ name: Type.String(), key: Type.String(), fingerprint: Type.String() }) },
+      summary: 'This station\'s party name, verifier key and fingerprint, and which of its replicas answers and which leads',
+      response: { 200: Type.Object({ name: Type.String(), key: Type.String(), fingerprint: Type.String(), replica: ReplicaView }) },
     },
-  }, async () => ({ name: station.name, key: station.identity.vkey, fingerprint: fingerprint(station.identity.vkey) }));
+  }, async () => {
+    const { id, role, leader, epoch } = app.replica();
+    return { name: station.name, key: station.identity.vkey, fingerprint: fingerprint(station.identity.vkey), replica: { id, role, leader, epoch } };
+  });
 }
