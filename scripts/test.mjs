@@ -7,7 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-execFileSync(process.execPath, [join(root, 'scripts/setup.mjs'), '--browser'], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'scripts/setup.mjs'), ...(process.argv.includes('--unit') ? [] : ['--browser'])], { stdio: 'inherit' });
 
 function find(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -18,10 +18,12 @@ function find(dir, out = []) {
   return out;
 }
 
-const only = process.argv.slice(2);
-const files = (only.length ? only : [...find(join(root, 'src')), ...find(join(root, 'test'))]).sort();
+// `--unit` (npm run test:unit) is the fast loop: the tests beside the code, no station processes, no browser.
+const unit = process.argv.includes('--unit');
+const only = process.argv.slice(2).filter((a) => a !== '--unit');
+const files = (only.length ? only : unit ? find(join(root, 'src')) : [...find(join(root, 'src')), ...find(join(root, 'test'))]).sort();
 
-if (!only.length) {
+if (!only.length && !unit) {
   console.log('test: type check (tsc --noEmit)');
   for (const project of [root, join(root, 'web')]) {
     const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', project], { stdio: 'inherit', cwd: root });
