@@ -27,14 +27,19 @@ export async function stationRoutes(app: FastifyInstance) {
     config: { public: true },
     schema: {
       security: [],
-      summary: 'Whether this replica can serve requests now (200) or not (503), for load balancers',
+      summary: 'Whether this replica can serve requests now (200) or not (503), for load balancers; with ?role=leader, only the leader is ready (for the link port)',
+      querystring: Type.Object({ role: Type.Optional(Type.Literal('leader', { description: 'ready only if this replica leads (a station on SQLite always does)' })) }, { additionalProperties: false }),
       response: {
         200: Type.Object({ ready: Type.Literal(true), role: Role, leader: LeaderView }),
         503: Type.Object({ ready: Type.Literal(false), role: Role, leader: LeaderView, reason: Type.String() }),
       },
     },
-  }, async (_req, reply) => {
+  }, async (req, reply) => {
     const { ready, role, leader, reason } = app.replica();
+    const leading = role === 'leader' || role === 'single';
+    if ((req.query as { role?: 'leader' }).role === 'leader' && !leading) {
+      return reply.status(503).header('retry-after', '1').send({ ready: false as const, role, leader, reason: 'this replica does not lead' });
+    }
     if (ready) return { ready: true as const, role, leader };
     return reply.status(503).header('retry-after', '1').send({ ready: false as const, role, leader, reason: reason ?? 'not ready' });
   });
