@@ -141,6 +141,8 @@ export const stationEndpoints = (parisKey: string): StationEndpoint[] => [
   { method: 'GET', path: '/v1/peers', who: 'admin', ok: 200 },
   { method: 'POST', path: '/v1/peers', who: 'admin', ok: 201, body: () => ({ name: 'Paris', key: parisKey, urls: [] }) },
   { method: 'GET', path: '/v1/evidence', who: 'admin-auditor', ok: 200 },
+  { method: 'GET', path: '/v1/station/integrity-check', who: 'admin', ok: 200 },
+  { method: 'POST', path: '/v1/station/integrity-check', who: 'admin', ok: 202 },
    // Sign-in: second steps need a pending sign-in (none here: 401 for all); passkey routes need a browser's Origin (none here: 400).
    { method: 'POST', path: '/v1/session/totp', who: 'public', ok: 401, body: () => ({ pending: 'not-a-pending-sign-in', code: '123456' }) },
    { method: 'POST', path: '/v1/session/recovery', who: 'public', ok: 401, body: () => ({ pending: 'not-a-pending-sign-in', code: 'AAAA-BBBB-CCCC-DDDD' }) },
