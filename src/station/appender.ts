@@ -39,6 +39,8 @@ interface Pending {
   request: AppendRequest;
   resolve: (a: Appended) => void;
   reject: (e: unknown) => void;
+  /** Set once the request has gone round again after a commit lost to another writer. */
+  retried?: boolean;
 }
 
 /**
@@ -49,6 +51,8 @@ interface Pending {
  */
 export class Appender {
   private readonly heads = new Map<string, Head>();
+  /** Logs whose head is not known to match the store (a commit failed): read again before the next batch uses them. */
+  private readonly stale = new Set<string>();
   private queue: Pending[] = [];
   private flushing = false;
   private scheduled = false;
@@ -153,9 +157,20 @@ export class Appender {
   private async flush(): Promise<void> {
     if (this.flushing || this.queue.length === 0) return;
     this.flushing = true;
-    const batch = this.queue;
+    let batch = this.queue;
     this.queue = [];
     const { crypto: c, signer, party, clock, store } = this.deps;
+    // A head left unknown by a failed commit is read from the store first; while it cannot be, its appends are refused.
+    for (const line of new Set(batch.filter((p) => this.stale.has(p.request.line)).map((p) => p.request.line))) {
+      try {
+        await this.reload(line);
+        this.stale.delete(line);
+      } catch (e) {
+        const refusal = new HotlineError('unavailable', `cannot read the head of this station's log of line ${line} from the database: ${(e as Error).message}`, { retryAfter: 1 });
+        for (const p of batch) if (p.request.line === line) p.reject(refusal);
+        batch = batch.filter((p) => p.request.line !== line);
+      }
+    }
     const before = new Map<string, Head | undefined>();
     const prepared: Array<{ pending: Pending; fields: EntryFields; prep: ReturnType<typeof prepareEntry> }> = [];
     // First pass: positions and times, and the bytes to sign.
@@ -209,12 +224,19 @@ export class Appender {
         if (head) this.heads.set(line, head);
         else this.heads.delete(line);
       }
-      for (const p of prepared) p.pending.reject(e);
       // Someone else grew the log (`conflict`), this writer was fenced
       // (`unavailable`), or the outcome is unknown (a lost connection):
       // whatever was signed for this batch is dropped with it, and the next
       // batch starts from what the store really holds.
-      if (entries.length > 0) for (const line of before.keys()) await this.reload(line).catch(() => undefined);
+      if (entries.length > 0) for (const line of before.keys()) this.stale.add(line);
+      // Nothing of a batch lost to another writer was stored: its requests go round once more from the stored head
+      // (new positions, new signatures), rather than fail for a head that was only out of date.
+      const again = e instanceof HotlineError && e.code === 'conflict' ? prepared.filter((p) => !p.pending.retried) : [];
+      for (const p of prepared) {
+        if (again.includes(p)) p.pending.retried = true;
+        else p.pending.reject(e);
+      }
+      this.queue.unshift(...again.map((p) => p.pending));
     } finally {
       this.flushing = false;
       if (this.queue.length > 0) this.schedule();

@@ -118,7 +118,8 @@ export class TcpProxy {
       if (!hard) {
         s.end();
         setTimeout(() => s.destroy(), 1000).unref();
-      } else if (typeof s.resetAndDestroy === 'function' && s.readyState !== 'opening') s.resetAndDestroy();
+      // A socket whose write side has already ended cannot be reset (EINVAL): Node would then drop the handle unclosed and never exit.
+      } else if (typeof s.resetAndDestroy === 'function' && s.readyState !== 'opening' && !s.writableEnded) s.resetAndDestroy();
       else s.destroy();
     }
   }

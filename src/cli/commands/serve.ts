@@ -4,7 +4,9 @@ import { defaultDir, parse } from '../args.ts';
 
 const HELP = `hotline serve [--dir DIR] [--listen HOST:PORT] [--peer-listen HOST:PORT] [--advertise URL] [--log-level LEVEL] [--plain-http]
 
-Runs the station: checks every stored log, then serves the API and the
+Runs the station: checks what was stored since the last verified
+checkpoint (startupCheck in hotline.json; the rest in the background), then
+serves the API and the
 console over HTTPS (default 127.0.0.1:7700) and the TLS link for peer
 stations (default 127.0.0.1:7701), and dials every pinned peer.
 
@@ -30,6 +32,11 @@ export async function serve(argv: string[]) {
     dir: { type: 'string' }, listen: { type: 'string' }, 'peer-listen': { type: 'string' }, advertise: { type: 'string' }, 'log-level': { type: 'string' }, 'plain-http': { type: 'boolean' },
   });
   if (values.help) return void console.log(HELP);
+  // A promise nobody awaited that fails is a bug, but one request's or one timer's: it is reported, and the
+  // station goes on answering (its records are durable either way) rather than falling silent.
+  process.on('unhandledRejection', (reason) => {
+    console.error(`hotline: unhandled rejection (a bug; reported, and the station goes on): ${(reason as Error)?.stack ?? String(reason)}`);
+  });
   const serving = await serveStation(defaultDir(values.dir), {
     listen: values.listen, peerListen: values['peer-listen'], advertise: values.advertise, logLevel: values['log-level'], plainHttp: values['plain-http'] || undefined,
   });

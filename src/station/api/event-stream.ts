@@ -178,7 +178,8 @@ export async function eventStream(app: FastifyInstance): Promise<{ consoles: () 
         ({ member }) => {
           if (consoles.has(c) && member.role !== c.member.role) end(c, 'your membership changed; sign in again');
         },
-        () => consoles.has(c) && end(c, 'the session ended'),
+        // A database that cannot answer now says nothing about the session: the stream stays, and the next recheck decides.
+        (e) => consoles.has(c) && !(e instanceof HotlineError && e.code === 'unavailable') && end(c, 'the session ended'),
       );
     }
   };

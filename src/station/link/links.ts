@@ -94,11 +94,11 @@ export class Links {
       this.refusalsLogged = 0;
       this.refusalsQuiet = 0;
     }, REFUSAL_LOG_MS));
-    this.timers.push(setInterval(() => void this.reloadPeers(), 2000));
+    this.timers.push(setInterval(() => void this.reloadPeers().catch((e) => this.deps.logger?.warn({ reason: (e as Error).message }, 'could not reread the peer pins')), 2000));
     this.timers.push(setInterval(() => {
       for (const s of this.sessions.values()) s.heartbeat();
     }, beat));
-    this.timers.push(setInterval(() => void this.watch(), Math.max(25, beat / 4)));
+    this.timers.push(setInterval(() => void this.watched(), Math.max(25, beat / 4)));
   }
 
   /** Peers pinned now, with whether their link is open. */
@@ -262,7 +262,7 @@ export class Links {
       if (this.sessions.get(peer) === session) this.sessions.delete(peer);
       // A closed link is down now, not at the next status check: a failover
       // faster than that check would otherwise leave no "down" on the record.
-      if (!this.stopped) void this.watch();
+      if (!this.stopped) void this.watched();
     });
   }
 
@@ -288,6 +288,11 @@ export class Links {
     }
   }
 
+  /** watch(), from a timer or an event: whatever it meets is logged, never an unhandled rejection. */
+  private watched(): Promise<void> {
+    return this.watch().catch((e) => this.deps.logger?.warn({ reason: (e as Error).message }, 'could not check the links'));
+  }
+
   private async watch(): Promise<void> {
     const now = Date.now();
     for (const [peer, state] of this.peers) {
@@ -298,7 +303,10 @@ export class Links {
         const previous = state.status;
         state.status = status;
         state.since = this.deps.clock();
-        await this.deps.store.addLinkEvent({ peer, time: state.since, status, endpoint: session?.endpoint ?? null, rttMs: session?.rttMs ?? null });
+        // The change is the link's, not the database's: a store that cannot record it now (a replica losing its
+        // database) is logged, and the status still changes and is reported.
+        await this.deps.store.addLinkEvent({ peer, time: state.since, status, endpoint: session?.endpoint ?? null, rttMs: session?.rttMs ?? null })
+          .catch((e) => this.deps.logger?.warn({ peer, status, reason: (e as Error).message }, 'could not record a link status change'));
         const log = status === 'down' ? this.deps.logger?.warn.bind(this.deps.logger) : this.deps.logger?.info.bind(this.deps.logger);
         log?.({ peer, status, previous }, status === 'down' ? `ALARM: link to ${peer} is down` : `link to ${peer} is ${status}`);
         this.onStatus?.(peer, status, previous);

@@ -61,6 +61,9 @@ export class PostgresStore implements Store {
     this.pool = new pg.Pool({ ...config, max: options.poolSize ?? 16, idleTimeoutMillis: 30_000 });
     // An idle pooled connection that the server or the network closes must not become an uncaught error.
     this.pool.on('error', onError);
+    // The pool listens for errors only on idle connections. One that fails while checked out (a transaction under way
+    // when the network drops) fails its query, which is reported; its 'error' event must not end the process.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
     // The feed's own connection waits on LISTEN for as long as it likes: the heartbeat, not a query timeout, watches it.
     this.feed = new ChangeFeed({ ...config, query_timeout: undefined }, this.id, (change) => this.heard(change), onError, options.heartbeatMs);
   }
