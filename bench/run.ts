@@ -18,6 +18,9 @@ import { consoleSize, consoleTimeToUsable } from './console.ts';
 import { broadcastFloor, fanout, sampleEventTexts, type FanoutResult } from './fanout.ts';
 import { hostileDelivery } from './hostile.ts';
 import { loginGuessRate } from './login.ts';
+import { postgresCommitFloor } from './postgres-floor.ts';
+import { postgresAppendRate, replicaFailover, standbyEventLatency } from './replicas.ts';
+import { startupTime } from './startup.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, 'proof-log-size': { type: 'string' } } });
 const quick = values.quick ?? false;
@@ -203,6 +206,50 @@ if (guesses) {
   });
   metrics.push({ name: 'login_attempts_refused_unchecked', value: guesses.refusedWaiting + guesses.refusedLocked, unit: 'requests' });
   floors.argon2id_verify_per_s = guesses.argon2VerifyPerSecond;
+}
+
+log('postgres: raw synchronous commit floor, appends with 64 clients, standby events, failover over 10 leader kills...');
+const pgFloor = await postgresCommitFloor(quick ? 1000 : 2000).catch((e: Error) => (log(`  postgres floor failed: ${e.message}`), undefined));
+if (pgFloor) {
+  floors.postgres_commits_per_s = pgFloor.commitsPerS;
+  const floor = { name: 'postgres_commits_per_s', value: pgFloor.commitsPerS, unit: 'commits/s' };
+  const pa = await postgresAppendRate(64, quick ? 3000 : 6000).catch((e: Error) => (log(`  postgres appends failed: ${e.message}`), undefined));
+  if (pa) {
+    metrics.push({ name: 'postgres_appends_per_s_64_writers', value: pa.rate, unit: 'entries/s', floor, ratio: pa.rate / pgFloor.commitsPerS, target: '>= 2 x one-commit-per-append floor', pass: pa.rate >= 2 * pgFloor.commitsPerS });
+    metrics.push({ name: 'postgres_append_latency_64_writers_p99', value: pa.p99, unit: 'ms' });
+    metrics.push({ name: 'postgres_entries_per_commit_mean', value: pa.entriesPerCommit, unit: 'entries' });
+    metrics.push({ name: 'postgres_station_cpu_cores', value: pa.stationCpuCores, unit: 'cores' });
+  }
+}
+const sb = await standbyEventLatency(quick ? 100 : 300, 50).catch((e: Error) => (log(`  standby bench failed: ${e.message}`), undefined));
+if (sb) {
+  const floor = { name: 'leader_event_latency_p50_ms', value: sb.leader.p50, unit: 'ms' };
+  metrics.push({ name: 'leader_event_latency_p50', value: sb.leader.p50, unit: 'ms' });
+  metrics.push({ name: 'standby_event_latency_p50', value: sb.follower.p50, unit: 'ms', floor, ratio: sb.follower.p50 / sb.leader.p50, target: "<= leader's p50 + 5 ms", pass: sb.differenceP50 <= 5 });
+  metrics.push({ name: 'standby_event_latency_p99', value: sb.follower.p99, unit: 'ms' });
+}
+const fo = await replicaFailover(quick ? 3 : 10, 2000, log).catch((e: Error) => (log(`  replica failover bench failed: ${e.message}`), undefined));
+if (fo) {
+  const lease = { name: 'lease_ms', value: fo.leaseMs, unit: 'ms' };
+  metrics.push({ name: 'replica_failover_p50', value: fo.p50, unit: 'ms', floor: lease, ratio: fo.p50 / fo.leaseMs, target: '<= 5000 ms with a 2 s lease', pass: fo.p50 <= 5000 });
+  metrics.push({ name: 'replica_failover_max', value: fo.max, unit: 'ms', floor: lease, ratio: fo.max / fo.leaseMs, target: '<= 5000 ms with a 2 s lease', pass: fo.max <= 5000 });
+}
+
+log('startup: a station with a 1,000,000-entry line (built once, cached in bench/.cache)...');
+const startup = await startupTime({ entries: quick ? 100_000 : 1_000_000, runs: quick ? 1 : 3, log }).catch((e: Error) => {
+  log(`  startup bench failed: ${e.message}`);
+  return undefined;
+});
+if (startup) {
+  const n = startup.entries;
+  const listenFloor = { name: 'empty_station_listening_ms', value: startup.empty.listeningMs, unit: 'ms' };
+  const readFloor = { name: 'empty_station_first_read_ms', value: startup.empty.firstReadMs, unit: 'ms' };
+  metrics.push({ name: `startup_to_listening_${n}_entries`, value: startup.listeningMs, unit: 'ms', floor: listenFloor, ratio: startup.listeningMs / startup.empty.listeningMs, target: '< 3000 ms', pass: startup.listeningMs < 3000 });
+  metrics.push({ name: `startup_to_first_read_${n}_entries`, value: startup.firstReadMs, unit: 'ms', floor: readFloor, ratio: startup.firstReadMs / startup.empty.firstReadMs, target: '< 3000 ms', pass: startup.firstReadMs < 3000 });
+  metrics.push({ name: `startup_rss_${n}_entries`, value: startup.rssMiB, unit: 'MiB', floor: { name: 'empty_station_rss_mib', value: startup.empty.rssMiB, unit: 'MiB' }, ratio: startup.rssMiB / startup.empty.rssMiB });
+  if (startup.fullCheckMs !== null) metrics.push({ name: `full_integrity_check_${n}_entries`, value: startup.fullCheckMs, unit: 'ms', floor: { name: 'ed25519_verify_per_s', value: ed.verify, unit: 'verifies/s' }, ratio: (n * 1000) / startup.fullCheckMs / ed.verify });
+  floors.empty_station_listening_ms = startup.empty.listeningMs;
+  floors.empty_station_rss_mib = startup.empty.rssMiB;
 }
 
 log(`proofs: ${proofLogSize}-entry log (built once, cached in bench/.cache)...`);
