@@ -14,16 +14,24 @@ const refOf = (body: Record<string, unknown>, field: string) => {
 };
 
 /**
- * What consoles must hear about entries just folded into a line's state:
- * the entry itself, and the new state of whatever it changed (a message, a
- * call, a notice, a check, a conflict), already presented.
+ * The entries themselves, as consoles hear them. They need nothing but the
+ * entries, so they are told the moment the entries are folded, before any
+ * read of the store that a failing database could hold up or lose.
+ */
+export function entryEvents(line: string, entries: Entry[]): FeedEvent[] {
+  return entries.map((e) => ({ type: 'entry', line, need: 'read', entry: { id: refId(e), party: e.party, seq: e.seq, time: e.time, kind: e.kind, body: e.body } }));
+}
+
+/**
+ * What consoles must hear about what entries just folded into a line's
+ * state changed: the new state of a message, a call, a notice, a check, a
+ * conflict, already presented (the entries themselves: entryEvents).
  */
 export function liveEvents(s: LineState, entries: Entry[], receipts: (party: string) => Map<string, number>, now: number): FeedEvent[] {
   const line = s.line.id;
   const out: FeedEvent[] = [];
   const touched = { message: new Set<string>(), call: new Set<string>(), notice: new Set<string>(), check: new Set<string>() };
   for (const e of entries) {
-    out.push({ type: 'entry', line, need: 'read', entry: { id: refId(e), party: e.party, seq: e.seq, time: e.time, kind: e.kind, body: e.body } });
     const id = refId(e);
     const b = e.body;
     switch (e.kind) {

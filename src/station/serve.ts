@@ -209,20 +209,23 @@ async function serveReplica(site: Site, advertised: string | undefined): Promise
     for (let wait = 500; ; wait = Math.min(wait * 2, 5000)) {
       let station: Station | undefined;
       let api: Awaited<ReturnType<typeof startApi>> | undefined;
+      let follower: Follower | undefined;
       try {
         station = await Station.open(site.dir, { logger, replica: id, ...(first ? {} : { check: false }) });
         secret = new ReplicaSecret(station.store);
+        // Following before serving: a request that loads a line's state before the stored sizes are known would fold
+        // it up to nothing, and later changes fold only what comes after.
+        follower = new Follower(station);
+        await follower.start();
         api = await startApi(site, station, { status, secret, port });
         port = api.port;
-        const next: Run = { station, api };
+        const next: Run = { station, api, follower };
         const app = api.app;
         membersFollowed(station, () => app.recheckConsoles());
-        const follower = new Follower(station);
-        await follower.start();
-        next.follower = follower;
         first = false;
         return next;
       } catch (e) {
+        follower?.close();
         await api?.close().catch(() => undefined);
         await station?.close().catch(() => undefined);
         // At start a fault is the operator's to see; once serving, the replica keeps trying.
@@ -235,6 +238,7 @@ async function serveReplica(site: Site, advertised: string | undefined): Promise
 
   async function close(r: Run): Promise<void> {
     r.demoted = true;
+    r.follower?.close();
     await r.parts?.stop().catch((e) => logger.warn({ reason: (e as Error).message }, 'stopping the leader\'s parts failed'));
     // A database that went silent must not hold the replica in between runs: what is not closed in time is left behind.
     await bounded(r.api.close(), 5000);

@@ -18,10 +18,15 @@ import type { LogId, Store } from './storage/store.ts';
 import type { Entry } from '../core/entry.ts';
 import { Feed, type FeedEvent } from './feed.ts';
 import { LineStates } from './line-states.ts';
-import { liveEvents } from './live-events.ts';
+import { entryEvents, liveEvents } from './live-events.ts';
+import type { LineState } from '../core/line-state/state.ts';
+import { HotlineError } from '../core/errors.ts';
 import { CallSignals } from './call-signals.ts';
 import { SignIn } from './sign-in/sign-in.ts';
 import { replicated } from './replica/replica.ts';
+
+/** Tries at presenting what entries changed while the database is unreachable (about 20 s in all, backing off to 2 s). */
+const PRESENT_ATTEMPTS = 14;
 
 export interface StationParts {
   config: StationConfig;
@@ -137,23 +142,41 @@ export class Station {
   /**
    * Folds new entries into their line's state and tells consoles what
    * changed: entries this station wrote or received, or, on a follower,
-   * entries the change feed says another replica stored.
+   * entries the change feed says another replica stored. The entries'
+   * own events go out at once; what they changed is presented after the
+   * receipts are read, and that read is tried again while the database is
+   * unreachable (a blip must not silently drop a message's new state).
    */
   folded(line: string, entries: Entry[]): void {
     const folded = this.lineStates.fold(line, entries);
     this.events.emit('folded', line, entries);
     if (this.feed.size === 0) return;
-    void (async () => {
-      // A line not loaded yet (just joined) loads from the store, which already holds these entries.
-      const state = folded ?? (await this.lineStates.get(line));
-      if (!state) return;
-      const receipts = new Map<string, Map<string, number>>();
-      for (const p of state.line.parties) receipts.set(p.name, await this.store.cosignedSizes({ line, party: p.name }));
-      for (const event of liveEvents(state, entries, (party) => receipts.get(party) ?? new Map(), this.clock())) {
-        this.derived.add(event);
-        this.feed.publish(event);
+    for (const event of entryEvents(line, entries)) this.told(event);
+    void this.changed(line, entries, folded)
+      .catch((e) => this.logger?.warn({ reason: (e as Error).message, line, entries: entries.length }, 'could not publish what new entries changed'));
+  }
+
+  private async changed(line: string, entries: Entry[], folded: LineState | undefined): Promise<void> {
+    for (let attempt = 1, wait = 100; ; attempt++, wait = Math.min(wait * 2, 2000)) {
+      try {
+        // A line not loaded yet (just joined) loads from the store, which already holds these entries.
+        const state = folded ?? (await this.lineStates.get(line));
+        if (!state) return;
+        const receipts = new Map<string, Map<string, number>>();
+        for (const p of state.line.parties) receipts.set(p.name, await this.store.cosignedSizes({ line, party: p.name }));
+        for (const event of liveEvents(state, entries, (party) => receipts.get(party) ?? new Map(), this.clock())) this.told(event);
+        return;
+      } catch (e) {
+        if (!(e instanceof HotlineError && e.code === 'unavailable') || attempt >= PRESENT_ATTEMPTS) throw e;
+        await new Promise((r) => setTimeout(r, wait).unref());
       }
-    })().catch((e) => this.logger?.warn({ reason: (e as Error).message }, 'could not publish live events'));
+    }
+  }
+
+  /** Publishes a live event derived from entries (each replica derives its own, so none is announced to the others). */
+  private told(event: FeedEvent): void {
+    this.derived.add(event);
+    this.feed.publish(event);
   }
 
   get name(): string {

@@ -4,6 +4,11 @@ import type { Station } from '../station.ts';
 import type { LogId, StoreChange } from '../storage/store.ts';
 
 const CHUNK = 1000;
+/** After a failed read of the store, the follower catches up from the stored sizes again: first soon, then at most this often. */
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 5000;
+/** Tries at the last catch-up before leading. */
+const LAST_CATCH_UP_ATTEMPTS = 4;
 
 /**
  * What makes a follower live: it hears from the store's change feed what the
@@ -23,6 +28,9 @@ export class Follower {
   /** One queue, so entries are folded and events published in the order the feed told them. */
   private queue: Promise<void> = Promise.resolve();
   private unsubscribe?: () => void;
+  private retryMs = RETRY_MIN_MS;
+  private retryTimer?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(private readonly station: Station) {}
 
@@ -45,10 +53,28 @@ export class Follower {
    * before it writes.
    */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    this.enqueue(() => this.catchUp());
+    clearTimeout(this.retryTimer);
     await this.queue;
+    // Not through the queue, which only logs a failure: a state missing stored entries must not start leading.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.catchUp();
+      } catch (e) {
+        if (attempt >= LAST_CATCH_UP_ATTEMPTS) throw e;
+        await new Promise((r) => setTimeout(r, RETRY_MIN_MS * attempt));
+      }
+    }
+  }
+
+  /** Stops hearing without catching up (the run is being closed). */
+  close(): void {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    clearTimeout(this.retryTimer);
   }
 
   held(log: LogId): number {
@@ -76,7 +102,31 @@ export class Follower {
   }
 
   private enqueue(work: () => Promise<void>): void {
-    this.queue = this.queue.then(work).catch((e) => this.station.logger?.warn({ reason: (e as Error).message }, 'could not follow a change in the store'));
+    this.queue = this.queue.then(work).catch((e) => {
+      this.station.logger?.warn({ reason: (e as Error).message }, 'could not follow a change in the store; catching up from the stored sizes');
+      this.retry();
+    });
+  }
+
+  /**
+   * A read that failed (the database unreachable for a moment) may have been
+   * the last word on a log for a while: no later change would bring its
+   * entries (or their live events), so the follower catches up from the
+   * stored sizes until that succeeds.
+   */
+  private retry(): void {
+    if (this.stopped || this.retryTimer) return;
+    const wait = this.retryMs;
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.stopped) return;
+      this.enqueue(async () => {
+        await this.catchUp();
+        this.retryMs = RETRY_MIN_MS;
+      });
+    }, wait);
+    this.retryTimer.unref();
   }
 
   /** Reads a log's new entries [held, size) and does with them what the leader did. */
