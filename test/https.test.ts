@@ -34,6 +34,25 @@ function insecure(port: number, localAddress = '127.0.0.1'): TLSSocket {
   return tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false, localAddress } as ConnectionOptions);
 }
 
+/**
+ * A TLS connection from `localAddress` once the station admits it. The station frees an address's place when its
+ * own side of a closed connection has closed, a moment after the client's: a place just freed may still be taken.
+ */
+async function admitted(port: number, localAddress: string): Promise<TLSSocket> {
+  for (let attempt = 1; ; attempt++) {
+    const s = insecure(port, localAddress);
+    s.on('error', () => undefined);
+    try {
+      await once(s, 'secureConnect');
+      return s;
+    } catch (e) {
+      s.destroy();
+      if (attempt === 20) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** The certificate a TLS server presents, read without trusting it. */
 async function presented(port: number): Promise<{ fingerprint: string; names: string }> {
   const socket = insecure(port);
@@ -278,12 +297,7 @@ test('idle and slow connections time out and cannot take the API from others; an
 
     // Slowloris: TLS done, then headers one line at a time, never finished.
     const slow: TLSSocket[] = [];
-    for (let i = 0; i < per; i++) {
-      const s = insecure(A.port, FROM);
-      s.on('error', () => undefined);
-      slow.push(s);
-    }
-    await Promise.all(slow.map((s) => once(s, 'secureConnect')));
+    for (let i = 0; i < per; i++) slow.push(await admitted(A.port, FROM));
     const answers = slow.map(() => '');
     slow.forEach((s, i) => {
       s.on('data', (d) => (answers[i] += d));
@@ -301,9 +315,7 @@ test('idle and slow connections time out and cannot take the API from others; an
     assert.ok(answers.every((a) => a === '' || a.startsWith('HTTP/1.1 408')), `the slow senders got 408 or nothing: ${answers.filter((a) => a).map((a) => a.split('\r\n')[0])}`);
 
     // An idle kept-alive connection is let go too.
-    const idle = insecure(A.port, FROM);
-    idle.on('error', () => undefined);
-    await once(idle, 'secureConnect');
+    const idle = await admitted(A.port, FROM);
     let reply = '';
     idle.on('data', (d) => (reply += d));
     idle.write(`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${A.port}\r\n\r\n`);
