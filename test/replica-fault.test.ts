@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testDatabase } from './support/postgres.ts';
 import { cli, makeStationDir, startStation } from './support/station.ts';
+import type { EntryView } from './support/fault-harness.ts';
 import { ConsoleWatch, ReplicaDown, ReplicaResources, ReplicaSet, call, getOk, sleep, steadyPort, until, type Replica, type ReplicaView } from './support/replicas.ts';
 
 // Three replicas of one station (Washington) on one PostgreSQL database,
@@ -42,14 +43,6 @@ interface Attempt {
   error?: string;
   /** The connection was refused: the request never reached a station, so it is certainly not stored. */
   refused?: boolean;
-}
-
-interface EntryView {
-  party: string;
-  seq: number;
-  kind: string;
-  body: Record<string, unknown>;
-  leafHash: string;
 }
 
 function configure(dir: string, change: Record<string, unknown>) {

@@ -134,7 +134,7 @@ interface Attempt {
   refused?: boolean;
 }
 
-interface EntryView {
+export interface EntryView {
   party: string;
   seq: number;
   kind: string;
@@ -206,7 +206,7 @@ async function getOk(url: string, token: string, path: string): Promise<any> {
   return r.json;
 }
 
-async function until<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs: number, everyMs = 100): Promise<T> {
+export async function until<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs: number, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { until as harnessUntil } from './fault-harness.ts';
 import { BIN, fetchStation, makeStationDir, tlsFor, trustStation, type StationDir } from './station.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
@@ -94,20 +95,9 @@ export async function steadyPort(): Promise<number> {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function until<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs: number, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
+/** Polls `check` until it gives a value (the fault harness's, polled more often: takeovers are timed by it). */
+export const until = <T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs: number, everyMs = 50): Promise<T> =>
+  harnessUntil(check, what, timeoutMs, everyMs);
 
 /** One HTTP call to a station started here; a network failure throws, any HTTP answer returns. */
 export async function call(url: string, token: string | undefined, method: string, path: string, body?: unknown, timeoutMs = 10_000): Promise<{ status: number; json: any }> {

@@ -12,7 +12,7 @@ import { clientConfig, storeError, type PostgresOptions } from './connection.ts'
 import { writeCommit } from './commit-statement.ts';
 import { LogRows, logKey } from './log-rows.ts';
 import { migratePostgres } from './migrate.ts';
-import { toCredential, toMember, toPasskey, toSecurityEvent, type Row } from './rows.ts';
+import { toCredential, toMember, toPasskey, toSecurityEvent, type Row } from '../rows.ts';
 
 export interface PostgresStoreOptions extends PostgresOptions {
   /** Errors that reach no caller (an idle pooled connection dropped, the change feed reconnecting). */

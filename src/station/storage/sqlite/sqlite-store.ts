@@ -2,13 +2,13 @@ import type Database from 'better-sqlite3';
 import { openDatabase } from './open-database.ts';
 import type { Line } from '../../../core/line.ts';
 import { nodeKey, type NodeId } from '../../../core/merkle/node.ts';
-import type { Role } from '../../../core/role.ts';
 import { HotlineError } from '../../../core/errors.ts';
 import type {
   CheckpointRecord, Commit, CosignatureRecord, CredentialRecord, EvidenceRecord, LineRecord, LinkEventRecord, LogId, MemberRecord, PasskeyRecord, PeerRecord, ReadoutDraftRecord,
   SecurityEventRecord, Store, StoreChange, StoredCredential, TicketRecord, TotpRecord,
 } from '../store.ts';
 import { migrations, schema, SCHEMA_VERSION } from './schema.ts';
+import { toCredential, toMember } from '../rows.ts';
 
 type Row = Record<string, any>;
 
@@ -462,23 +462,6 @@ export class SqliteStore implements Store {
   async close() {
     if (this.db.open) this.db.close();
   }
-}
-
-function toMember(r: Row | undefined): MemberRecord | null {
-  if (!r) return null;
-  return {
-    id: r.id,
-    name: r.name,
-    role: r.role as Role,
-    passwordHash: r.password_hash,
-    createdAt: r.created_at,
-    disabled: r.disabled === 1,
-    lockedUntil: r.locked_until ?? null,
-  };
-}
-
-function toCredential(r: Row): CredentialRecord {
-  return { memberId: r.member_id, kind: r.kind, label: r.label, createdAt: r.created_at, expiresAt: r.expires_at ?? null, lastUsedAt: r.last_used_at ?? null };
 }
 
 /** Brings a database made by an older version to SCHEMA_VERSION, in one transaction; returns the version it had. */

@@ -1,7 +1,7 @@
-import type { Role } from '../../../core/role.ts';
-import type { CredentialRecord, MemberRecord, PasskeyRecord, SecurityEventRecord } from '../store.ts';
+import type { Role } from '../../core/role.ts';
+import type { CredentialRecord, MemberRecord, PasskeyRecord, SecurityEventRecord } from './store.ts';
 
-// Rows as the connection's type parsers return them: BIGINT as number, BYTEA as Uint8Array.
+// Rows as both adapters return them (the tables have the same columns): integers as numbers, blobs as bytes.
 export type Row = Record<string, any>;
 
 export function toMember(r: Row | undefined): MemberRecord | null {
