@@ -56,7 +56,7 @@ export class CallSignals {
     }
     const peer = side === 'caller' ? call.toParty : call.party;
     if (!st.links?.sendTo(peer, { t: 'signal', line: line.id, call: callId, kind, data, ...(proof ? { proof } : {}) })) {
-      throw new HotlineError('unavailable', `the link to ${peer} is not up; try again`);
+      throw new HotlineError('unavailable', `the link to ${peer} is not up; try again`, { retryAfter: 1 });
     }
   }
 
