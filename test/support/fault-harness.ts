@@ -183,10 +183,11 @@ function prng(seed: number) {
   return { next, between: (lo: number, hi: number) => lo + next() * (hi - lo), pick: <T>(xs: T[]): T => xs[Math.floor(next() * xs.length)] };
 }
 
-async function call(url: string, token: string, method: string, path: string, body?: unknown, timeoutMs = 10_000): Promise<{ status: number; json: any }> {
+/** One HTTP call to a station started here; a network failure throws, any HTTP answer returns. */
+export async function call(url: string, token: string | undefined, method: string, path: string, body?: unknown, timeoutMs = 10_000): Promise<{ status: number; json: any }> {
   const res = await fetchStation(new URL(path, url), {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(timeoutMs),
   });

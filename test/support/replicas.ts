@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { until as harnessUntil } from './fault-harness.ts';
+import { call, until as harnessUntil } from './fault-harness.ts';
 import { BIN, fetchStation, makeStationDir, tlsFor, trustStation, type StationDir } from './station.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
@@ -93,29 +93,14 @@ export async function steadyPort(): Promise<number> {
   throw new Error('no free loopback port below the ephemeral range');
 }
 
+export { call };
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` until it gives a value (the fault harness's, polled more often: takeovers are timed by it). */
 export const until = <T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs: number, everyMs = 50): Promise<T> =>
   harnessUntil(check, what, timeoutMs, everyMs);
 
-/** One HTTP call to a station started here; a network failure throws, any HTTP answer returns. */
-export async function call(url: string, token: string | undefined, method: string, path: string, body?: unknown, timeoutMs = 10_000): Promise<{ status: number; json: any }> {
-  const res = await fetchStation(new URL(path, url), {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = { text };
-  }
-  return { status: res.status, json };
-}
 
 export async function getOk(url: string, token: string | undefined, path: string, timeoutMs = 10_000): Promise<any> {
   const r = await call(url, token, 'GET', path, undefined, timeoutMs);
