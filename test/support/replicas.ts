@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { call, until as harnessUntil } from './fault-harness.ts';
-import { BIN, fetchStation, makeStationDir, tlsFor, trustStation, type StationDir } from './station.ts';
+import { BIN, makeStationDir, tlsFor, trustStation, type StationDir } from './station.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
 // Several `hotline serve` processes of one station on one PostgreSQL
