@@ -26,6 +26,8 @@ import { eventStream } from './event-stream.ts';
 import { inputRules } from './input-rules.ts';
 import { securityHeaders } from './headers.ts';
 import { apiServer, type ApiLimits } from './server.ts';
+import { requestMetrics } from './request-metrics.ts';
+import { contractRecord } from './contract-record.ts';
 import type { KeyPair } from './tls-certificate.ts';
 import { forwarder, trustForwardedAddress, type ReplicaSecret } from '../replica/forwarder.ts';
 import { SINGLE, type ReplicaStatus } from '../replica/replica.ts';
@@ -151,13 +153,8 @@ export async function buildApp(station: Station, transport?: ApiTransport, repli
     req.member = await station.auth.member(bearer(req));
   });
 
-  app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions?.url ?? 'unmatched';
-    // Requests on a line are not counted per route: the counts would reveal traffic on discreet lines.
-    if (!route.includes(':line')) station.metrics.requests.inc({ method: req.method, route, status: reply.statusCode });
-    if (reply.statusCode >= 500) req.log.warn({ method: req.method, route, status: reply.statusCode }, 'request failed');
-    else req.log.debug({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
-  });
+  requestMetrics(app, station.metrics);
+  contractRecord(app);
 
   await inputRules(app);
   await app.register(stationRoutes);
