@@ -35,7 +35,8 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== want) {
   writeFileSync(stamp, want);
 }
 
-// The console: rebuilt when its sources (or the lock file) changed since the last build.
+// The console: rebuilt when its sources, the wire module and the core it
+// bundles (or the lock file) changed since the last build.
 const { readdirSync, statSync } = await import('node:fs');
 const web = join(root, 'web');
 const sources = [];
@@ -48,6 +49,8 @@ const walk = (dir) => {
   }
 };
 walk(web);
+walk(join(root, 'src/wire'));
+walk(join(root, 'src/core'));
 const webHash = createHash('sha256');
 webHash.update(lock);
 for (const path of sources) webHash.update(path.slice(root.length)).update(readFileSync(path));
@@ -59,16 +62,24 @@ if (!existsSync(webStamp) || readFileSync(webStamp, 'utf8') !== webWant) {
   writeFileSync(webStamp, webWant);
 }
 
-// The whole-suite run drives Debian's Chromium (console tests) and HAProxy
-// (the documented load-balancer configuration, in front of real replicas);
-// install whichever is absent.
+// The whole-suite run drives Debian's Chromium (console tests), HAProxy
+// (the documented load-balancer configuration, in front of real replicas) and
+// Prometheus's promtool (the metrics and the alerting rules are checked with
+// it); install whichever is absent.
 const wanted = process.argv.includes('--browser')
-  ? [['/usr/bin/chromium', ['chromium', 'fonts-dejavu-core']], ['/usr/sbin/haproxy', ['haproxy']]].filter(([path]) => !existsSync(path)).flatMap(([, packages]) => packages)
+  ? [['/usr/bin/chromium', ['chromium', 'fonts-dejavu-core']], ['/usr/sbin/haproxy', ['haproxy']], ['/usr/bin/promtool', ['prometheus']]].filter(([path]) => !existsSync(path)).flatMap(([, packages]) => packages)
   : [];
 if (wanted.length > 0) {
-  console.log(`setup: installing Debian ${wanted.join(', ')} for the console and load-balancer tests...`);
+  console.log(`setup: installing Debian ${wanted.join(', ')} for the console, load-balancer and metrics tests...`);
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
   const run = (args) => execFileSync(sudo.length ? 'sudo' : args[0], sudo.length ? args : args.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   run(['apt-get', 'update', '-qq']);
-  run(['apt-get', 'install', '-y', '-qq', ...wanted]);
+  // promtool ships in Debian's prometheus package; its recommends (exporters) are not wanted.
+  const plain = wanted.filter((p) => p !== 'prometheus');
+  if (plain.length > 0) run(['apt-get', 'install', '-y', '-qq', ...plain]);
+  if (wanted.includes('prometheus')) {
+    run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'prometheus']);
+    // Only promtool is used: on a machine run by systemd, the package's server is not left running.
+    if (existsSync('/run/systemd/system')) run(['systemctl', 'disable', '--now', 'prometheus']);
+  }
 }

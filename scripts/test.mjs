@@ -2,7 +2,8 @@
 // Unit and property tests live beside the code (src/**/*.test.ts); tests that
 // start real station processes live in test/.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,9 +22,13 @@ function find(dir, out = []) {
 // `--unit` (npm run test:unit) is the fast loop: the tests beside the code, no station processes, no browser.
 const unit = process.argv.includes('--unit');
 const only = process.argv.slice(2).filter((a) => a !== '--unit');
-const files = (only.length ? only : unit ? find(join(root, 'src')) : [...find(join(root, 'src')), ...find(join(root, 'test'))]).sort();
+// The contract test checks what the whole run received, so in the full run it runs alone, after everything else.
+const CONTRACT = join('test', 'api-contract.test.ts');
+const full = !only.length && !unit;
+const files = (only.length ? only : unit ? find(join(root, 'src')) : [...find(join(root, 'src')), ...find(join(root, 'test'))])
+  .filter((f) => !full || f !== CONTRACT).sort();
 
-if (!only.length && !unit) {
+if (full) {
   console.log('test: type check (tsc --noEmit)');
   for (const project of [root, join(root, 'web')]) {
     const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', project], { stdio: 'inherit', cwd: root });
@@ -36,11 +41,27 @@ if (!only.length && !unit) {
 const { resolvePostgres } = await import('./postgres.mjs');
 const postgres = await resolvePostgres({ log: console.log });
 console.log(`test: PostgreSQL ${postgres.source === 'env' ? 'from HOTLINE_TEST_DATABASE_URL' : postgres.source === 'local' ? 'at 127.0.0.1:5432' : 'in a private cluster'}`);
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => (postgres.stop(), process.exit(130)));
 
+// The full run records every API response (src/station/api/contract-record.ts): each process, station or test,
+// appends to <dir>/<pid>.jsonl under HOTLINE_CONTRACT_RECORD, and the contract test reads the directory afterwards.
+const records = full ? mkdtempSync(join(tmpdir(), 'hotline-contract-')) : undefined;
+const discard = () => records && rmSync(records, { recursive: true, force: true });
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => (postgres.stop(), discard(), process.exit(130)));
+const env = { ...process.env, HOTLINE_TEST_DATABASE_URL: postgres.url };
+delete env.HOTLINE_CONTRACT_RECORDS;
 console.log(`test: ${files.length} test files`);
 const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
-  stdio: 'inherit', cwd: root, env: { ...process.env, HOTLINE_TEST_DATABASE_URL: postgres.url },
+  stdio: 'inherit', cwd: root, env: records ? { ...env, HOTLINE_CONTRACT_RECORD: records } : env,
 });
 postgres.stop();
-process.exit(run.status ?? 1);
+
+let contract = { status: 0 };
+if (records) {
+  // Checked even when some test failed: a response outside the contract is worth knowing about either way.
+  console.log(`test: API contract (every response of the run against /openapi.json, records in ${records})`);
+  const { HOTLINE_CONTRACT_RECORD: _off, ...checkEnv } = env;
+  contract = spawnSync(process.execPath, ['--import', 'tsx', '--test', CONTRACT], { stdio: 'inherit', cwd: root, env: { ...checkEnv, HOTLINE_CONTRACT_RECORDS: records } });
+  // Kept when the contract fails, for a look at the responses themselves.
+  if (contract.status === 0) discard();
+}
+process.exit((run.status ?? 1) || (contract.status ?? 1));

@@ -5,16 +5,18 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { ROOT } from './support/station.ts';
 
 // The architecture, checked: layers import only downward (docs/ARCHITECTURE.md).
-// core ← node ← station ← cli; witness beside station; nothing imports cli or test.
+// core ← wire ← node ← station ← cli; witness beside station; nothing imports cli or test.
+// The wire (the API's words: constants, views, schemas) is pure like the core: the console imports it.
 
 const SRC = join(ROOT, 'src');
 const layer = (file: string) => relative(SRC, file).split('/')[0];
 const allowed: Record<string, string[]> = {
   core: ['core'],
+  wire: ['core', 'wire'],
   node: ['core', 'node'],
-  station: ['core', 'node', 'station', 'witness'],
-  witness: ['core', 'node', 'witness', 'station'],
-  cli: ['core', 'node', 'station', 'witness', 'cli'],
+  station: ['core', 'wire', 'node', 'station', 'witness'],
+  witness: ['core', 'wire', 'node', 'witness', 'station'],
+  cli: ['core', 'wire', 'node', 'station', 'witness', 'cli'],
 };
 // Pure libraries the core may use: no I/O, no clock, no randomness of their own.
 const corePackages = ['canonicalize', '@sinclair/typebox', '@turf/boolean-intersects', '@turf/circle', '@turf/helpers', '@turf/distance', 'luxon'];
@@ -39,12 +41,14 @@ test('layers import only downward, and the core is pure', () => {
         const target = resolve(dirname(file), spec);
         if (!target.startsWith(SRC)) problems.push(`${relative(ROOT, file)} imports ${spec} outside src/`);
         else if (!allowed[from].includes(layer(target))) problems.push(`${relative(ROOT, file)} (${from}) imports ${layer(target)}: ${spec}`);
+      } else if (from === 'wire' && spec !== '@sinclair/typebox') {
+        problems.push(`${relative(ROOT, file)} (wire) imports ${spec}`);
       } else if (from === 'core' && !corePackages.some((p) => spec === p || spec.startsWith(`${p}/`))) {
         problems.push(`${relative(ROOT, file)} (core) imports ${spec}`);
       }
     }
-    if (from === 'core' && /\b(Date\.now|new Date\(|Math\.random|process\.|setTimeout|setInterval)\b/.test(text)) {
-      problems.push(`${relative(ROOT, file)} (core) uses the clock, randomness or the process`);
+    if ((from === 'core' || from === 'wire') && /\b(Date\.now|new Date\(|Math\.random|process\.|setTimeout|setInterval)\b/.test(text)) {
+      problems.push(`${relative(ROOT, file)} (${from}) uses the clock, randomness or the process`);
     }
   }
   assert.deepEqual(problems, []);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HotlineError } from '../core/errors.ts';
 import { CONFIG_FILE, parseListen, readConfig } from '../station/config.ts';
-import { certificateFiles, certificateFingerprint } from '../station/api/tls-certificate.ts';
+import { certificateFiles, certificateFingerprint } from '../station/tls-certificate.ts';
 import { defaultDir } from './args.ts';
 import { Client } from './client.ts';
 import { caTrust, pinTrust, type Trust } from './trust.ts';

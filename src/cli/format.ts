@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { HotlineError } from '../core/errors.ts';
-import { precedences, type Precedence } from '../core/kinds/precedence.ts';
+import { precedences, type Precedence } from '../wire/precedence.ts';
 
 // Shared by the hotline commands: checking input before any request, and
 // printing answers as plain tables.

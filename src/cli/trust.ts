@@ -4,7 +4,7 @@ import type { ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Agent, buildConnector } from 'undici';
 import { HotlineError, type ErrorCode } from '../core/errors.ts';
-import { normalFingerprint } from '../station/api/tls-certificate.ts';
+import { normalFingerprint } from '../station/tls-certificate.ts';
 
 /**
  * How the CLI decides that it talks to the right station before it sends a

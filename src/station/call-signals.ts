@@ -7,19 +7,34 @@ import { callOutcome } from '../core/line-state/calls.ts';
 import type { Signal } from '../core/link/messages.ts';
 import { parseVerifierKey } from '../core/note/key.ts';
 import type { Member } from '../core/policy.ts';
+import type { EventEmitter } from 'node:events';
+import type { Crypto } from '../core/crypto.ts';
+import type { Feed } from './feed.ts';
+import type { LineStates } from './line-states.ts';
+import { sdpFingerprint } from '../wire/fingerprint.ts';
 import { lineFor } from './line-access.ts';
-import type { Station } from './station.ts';
+import type { Links } from './link/links.ts';
+import type { Store } from './storage/store.ts';
+
+/** What the signalling uses of its station, and no more (the station passes itself). */
+export interface SignallingStation {
+  readonly name: string;
+  readonly store: Store;
+  readonly crypto: Crypto;
+  readonly clock: () => number;
+  readonly lineStates: LineStates;
+  readonly feed: Feed;
+  /** The station's bus: a refused signal raises an alarm on it. */
+  readonly events: EventEmitter;
+  /** Absent until the links are up (and on a follower). */
+  readonly links?: Links;
+}
 
 export type SignalKind = Signal['kind'];
 export interface SignalRecord { kind: SignalKind; data: string; from: string; time: number }
 
 const KEEP = 64;
 
-/** The DTLS fingerprint an SDP announces, in the form call entries record it. */
-export function sdpFingerprint(sdp: string): string | null {
-  const m = /^a=fingerprint:sha-256 ([0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){31})\s*$/m.exec(sdp);
-  return m ? `sha-256 ${m[1].toUpperCase()}` : null;
-}
 
 /**
  * Relays WebRTC signalling between the two sides' consoles through their
@@ -32,7 +47,7 @@ export function sdpFingerprint(sdp: string): string | null {
 export class CallSignals {
   private readonly recentByCall = new Map<string, SignalRecord[]>();
 
-  constructor(private readonly station: Station) {}
+  constructor(private readonly station: SignallingStation) {}
 
   async send(actor: Member, lineId: string, callId: string, kind: SignalKind, data: string): Promise<void> {
     const st = this.station;

@@ -5,7 +5,7 @@ import { HotlineError } from '../core/errors.ts';
 import { validPartyName } from '../core/line.ts';
 import { CONFIG_FILE, StationConfig, parseListen, writeConfig } from './config.ts';
 import { createIdentity, type Identity } from './identity.ts';
-import { certificateFingerprint, createOwnCertificate } from './api/tls-certificate.ts';
+import { certificateFingerprint, createOwnCertificate } from './tls-certificate.ts';
 import { isPostgresUrl, openStore, redact } from './storage/open-store.ts';
 
 export interface CreatedStation extends Identity {

@@ -133,6 +133,9 @@ export function startScheduler(station: Station, everyMs = 1000): { stop(): void
         break;
     }
     done
+      .then(() => {
+        if (!station.discreetLines.has(line)) station.metrics.scheduled.inc({ action: action.type });
+      })
       .catch((e) => station.logger?.warn({ action: action.type, reason: (e as Error).message }, 'scheduled entry could not be written'))
       .finally(() => inFlight.delete(key));
   }
@@ -146,6 +149,7 @@ export function startScheduler(station: Station, everyMs = 1000): { stop(): void
       const m = state?.messages.get(id);
       if (!state || !m) continue;
       const p = messageProgress(state, m, now);
+      if (p.status === 'overdue' && !station.discreetLines.has(line)) station.metrics.scheduled.inc({ action: 'sender-deadline' });
       if (p.status === 'overdue') station.feed.publish({ type: 'deadline', line, need: 'read', message: id, side: 'sender', waitingFor: p.waitingFor, precedence: m.precedence });
     }
     return ownDeadlines[0]?.at ?? Infinity;

@@ -1,8 +1,9 @@
+import { logRedaction } from './log-redaction.ts';
 import type { Server as HttpsServer } from 'node:https';
 import pino, { type Logger } from 'pino';
 import { HotlineError } from '../core/errors.ts';
 import { buildApp } from './api/app.ts';
-import { certificateFiles, ensureOwnCertificate, readKeyPair, type KeyPair } from './api/tls-certificate.ts';
+import { certificateFiles, ensureOwnCertificate, readKeyPair, type KeyPair } from './tls-certificate.ts';
 import { watchCertificate, type CertificateWatch } from './api/tls-reload.ts';
 import { parseListen, readConfig, type StationConfig } from './config.ts';
 import { Station } from './station.ts';
@@ -65,7 +66,7 @@ interface Site {
  * the store's change feed and pass writes on to the leader.
  */
 export async function serve(dir: string, options: ServeOptions = {}): Promise<Serving> {
-  const logger = pino({ level: options.logLevel ?? process.env.HOTLINE_LOG_LEVEL ?? 'info' });
+  const logger = pino({ level: options.logLevel ?? process.env.HOTLINE_LOG_LEVEL ?? 'info', redact: logRedaction });
   // The transport is settled before the (possibly long) integrity check, so a bad setting fails at once.
   const config = readConfig(dir);
   const { host, port } = parseListen(options.listen ?? config.listen);

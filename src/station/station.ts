@@ -12,7 +12,8 @@ import { LogReader } from './log-reader.ts';
 import { Transcripts } from './transcript.ts';
 import { Replicator } from './link/replicator.ts';
 import type { Links } from './link/links.ts';
-import { StationMetrics } from './metrics.ts';
+import { alarmLabel, kindLabel, StationMetrics } from './metrics.ts';
+import { certificateFiles } from './tls-certificate.ts';
 import { openStore } from './storage/open-store.ts';
 import type { LogId, Store } from './storage/store.ts';
 import type { Entry } from '../core/entry.ts';
@@ -85,6 +86,7 @@ export class Station {
       store: this.store, crypto: this.crypto, signer: this.identity.signer, me: this.identity.name, myKey: this.identity.vkey, clock: this.clock, logger: this.logger,
       events: {
         received: (log, entries) => {
+          if (!this.discreetLines.has(log.line)) for (const e of entries) this.metrics.received.inc({ kind: kindLabel(e.kind) });
           this.folded(log.line, entries);
           this.events.emit('received', log, entries);
         },
@@ -108,13 +110,21 @@ export class Station {
       seen: (line) => this.replicator.seen(line),
     });
     this.lineStates = new LineStates({ store: this.store, me: this.identity.name, held: (log: LogId) => this.held(log), logger: this.logger });
+    this.events.on('alarm', (alarm: { line?: string; kind: string }) => {
+      // An alarm on a discreet line is the line's members' to see (the feed), not the metrics'.
+      if (!alarm.line || !this.discreetLines.has(alarm.line)) this.metrics.alarms.inc({ kind: alarmLabel(alarm.kind) });
+    });
+    this.metrics.readLinks(() => (this.links?.readings() ?? []).map((r) => ({
+      ...r, backlog: this.replicator.backlog(r.peer, (line) => !this.discreetLines.has(line), Date.now()),
+    })));
     this.events.on('alarm', (alarm: { line?: string; kind: string }) => this.feed.publish({ type: 'alarm', line: alarm.line, need: 'read', alarm }));
     this.events.on('link', (change: Record<string, unknown>) => this.feed.publish({ type: 'link', ...change }));
     this.reader = new LogReader(this.store, this.crypto);
     this.transcripts = new Transcripts(this.store);
     this.appender.listeners.push((appended) => {
-      const visible = appended.filter((a) => !this.discreetLines.has(a.line)).length;
-      if (visible > 0) this.metrics.commitEntries.observe(visible);
+      const visible = appended.filter((a) => !this.discreetLines.has(a.line));
+      if (visible.length > 0) this.metrics.commitEntries.observe(visible.length);
+      for (const a of visible) this.metrics.appends.inc({ kind: kindLabel(a.entry.kind) });
       const lines = new Map<string, number>();
       for (const a of appended) lines.set(a.line, a.seq + 1);
       for (const [line, size] of lines) {
@@ -197,6 +207,7 @@ export class Station {
       onError: (e) => options.logger?.warn({ reason: (e as Error).message }, 'database connection trouble (reconnecting)'),
     });
     const station = new Station({ config, identity, store, logger: options.logger });
+    station.metrics.readCertificates({ ...(config.plainHttp ? {} : { api: certificateFiles(dir, config).cert }), link: join(dir, 'tls.crt') });
     try {
       station.integrity = await startupCheck({
         store, crypto: station.crypto, me: identity.name, logger: options.logger,

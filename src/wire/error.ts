@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { errorTable, type ErrorCode } from '../core/errors.ts';
+import { Words } from './words.ts';
 
 // The one shape of every error the API sends, and the one table that maps
 // each error code to its HTTP status and the CLI's exit code.
@@ -9,7 +10,7 @@ export const errorCodes = Object.keys(errorTable) as ErrorCode[];
 
 export const ErrorReply = Type.Object({
   error: Type.Object({
-    code: Type.Union(errorCodes.map((c) => Type.Literal(c)), { description: 'one of the error table\'s codes' }),
+    code: Words(errorCodes, { description: 'one of the error table\'s codes' }),
     message: Type.String({ description: 'what went wrong, in words for a person' }),
     details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   }),

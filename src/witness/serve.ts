@@ -1,3 +1,4 @@
+import { logRedaction } from '../station/log-redaction.ts';
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { nodeCrypto } from '../node/crypto.ts';
@@ -29,7 +30,7 @@ export async function serveWitness(
   dir: string,
   options: { listen?: string; logLevel?: string; clock?: () => number } = {},
 ): Promise<ServingWitness> {
-  const logger = pino({ level: options.logLevel ?? process.env.HOTLINE_LOG_LEVEL ?? 'info' });
+  const logger = pino({ level: options.logLevel ?? process.env.HOTLINE_LOG_LEVEL ?? 'info', redact: logRedaction });
   const { config, identity, store } = openWitness(dir);
   const { host, port } = parseListen(options.listen ?? config.listen);
   const deps = { crypto: nodeCrypto, name: identity.name, signer: identity.signer, clock: options.clock ?? Date.now, store };

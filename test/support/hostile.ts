@@ -210,7 +210,7 @@ function pathValue(name: string, w: World, h: boolean): fc.Arbitrary<string> {
     id: [...w.items, 'Washington:0', 'Moscow:0'],
     peer: [...w.peers, 'Nobody'],
     name: ['fuzz-scratch', 'fuzz-nobody'],
-    '*': ['0/000', '0/000.p/1', 'entries/000', 'entries/000.p/1', 'entries/000.p/3', '1/000', '0/x001/000', 'entries/000.p/0', 'entries/000.p/257', '0/000.p/1/2'],
+    tile: ['0/000', '0/000.p/1', 'entries/000', 'entries/000.p/1', 'entries/000.p/3', '1/000', '0/x001/000', 'entries/000.p/0', 'entries/000.p/257', '0/000.p/1/2'],
   };
   const good = fc.constantFrom(...(plausible[name] ?? ['x']));
   if (!h) return good;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch, type RequestInit } from 'undici';
 import { readConfig } from '../../src/station/config.ts';
-import { certificateFiles } from '../../src/station/api/tls-certificate.ts';
+import { certificateFiles } from '../../src/station/tls-certificate.ts';
 import { addMember } from '../../src/station/commands/member-creator.ts';
 import { createStation } from '../../src/station/create.ts';
 import type { Identity } from '../../src/station/identity.ts';

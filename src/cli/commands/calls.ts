@@ -2,13 +2,9 @@ import { HotlineError } from '../../core/errors.ts';
 import { parse } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
 import { formatMs, itemId, itemPath, linePath, noMorePositionals, output, positional, table, time } from '../format.ts';
+import type { CallView } from '../../wire/call.ts';
 
-export interface CallView {
-  id: string; party: string; time: number; from: string; toParty: string; to: string | null; ringUntil: number;
-  status: 'ringing' | 'accepted' | 'declined' | 'unanswered' | 'cancelled' | 'ended';
-  answer: { kind: string; by: string | null; time: number; reason: string | null } | null;
-  startedAt: number | null; endedAt: number | null; endedBy: string | null; durationMs: number | null;
-}
+export type { CallView };
 
 const CALL_HELP = `hotline call LINE [--to NAME] [--party PARTY]      place a call
 hotline call place LINE [--to NAME] [--party PARTY] (the same, for a line named like a subcommand)

@@ -3,6 +3,7 @@ import { parse } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
 import { linePath, noMorePositionals, output, positional, table, time } from '../format.ts';
 import { scheduleText } from './line-settings.ts';
+import type { CheckView } from '../../wire/check.ts';
 
 const HELP = `hotline checks LINE [--json]
 
@@ -12,12 +13,6 @@ acknowledged it and, for a missed one, the state of the link to each silent
 party when it was missed (down: the line failed; up: nobody answered). Then
 this party's schedule and its next check call. Acknowledge one with
 'hotline ack LINE ID'.`;
-
-interface CheckView {
-  id: string; party: string; time: number; slot: string; at: number; ackBy: number; status: string;
-  acks: Array<{ party: string; by: string; time: number; late: boolean }>; silent: string[];
-  missed: Array<{ party: string; time: number; link: Record<string, string> }>;
-}
 
 export async function checks(argv: string[]) {
   const { values, positionals } = parse('checks', argv, { ...connectionOptions, json: { type: 'boolean' } }, true);

@@ -1,5 +1,5 @@
 import { HotlineError } from '../../core/errors.ts';
-import { precedences } from '../../core/kinds/precedence.ts';
+import { precedences } from '../../wire/precedence.ts';
 import type { ContactHistory } from '../../core/line-state/history.ts';
 import { parse } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';

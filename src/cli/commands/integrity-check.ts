@@ -1,8 +1,9 @@
 import { HotlineError } from '../../core/errors.ts';
 import { parse } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
+import type { IntegrityRun } from '../../wire/integrity.ts';
 
-interface Run { started: number; finished: number | null; state: string; reason: string; logs: number; entries: number; failure: string | null }
+type Run = IntegrityRun;
 
 const HELP = `hotline integrity-check [--status] [--no-wait]
 

@@ -2,7 +2,7 @@ import { Value } from '@sinclair/typebox/value';
 import { IANAZone } from 'luxon';
 import { checkSchedule, CheckSchedule } from '../../core/check-schedule/schedule.ts';
 import { HotlineError } from '../../core/errors.ts';
-import { precedences, type Precedence } from '../../core/kinds/precedence.ts';
+import { precedences, type Precedence } from '../../wire/precedence.ts';
 import { LineSettings } from '../../core/kinds/settings.ts';
 import { parse } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';

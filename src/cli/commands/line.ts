@@ -2,6 +2,7 @@ import { HotlineError } from '../../core/errors.ts';
 import { parse, required } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
 import { lineSettings } from './line-settings.ts';
+import type { LineView } from '../../wire/line.ts';
 
 const HELP = `hotline line create --title TITLE [--id ID] [--party VKEY ...] [--member NAME ...] [--discreet]
 hotline line list
@@ -11,8 +12,6 @@ hotline line settings LINE [--deadline P=DURATION …] [--ring D] [--escalation-
 Talks to the station API (--url, --token). --party names each other party by
 its verifier key; this station's own party is always included. 'hotline line
 settings --help' tells more about a line's deadlines, ring time and check calls.`;
-
-interface LineView { id: string; title: string; discreet: boolean; parties: Array<{ name: string; key: string }>; members: string[] }
 
 function show(line: LineView): string {
   return [

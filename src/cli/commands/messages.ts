@@ -3,13 +3,7 @@ import { translationStages } from '../../core/kinds/translation.ts';
 import { integer, parse, required } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
 import { itemId, itemPath, linePath, noMorePositionals, output, positional, table, time, truncate } from '../format.ts';
-
-interface MessageView {
-  id: string; party: string; time: number; from: string; text: string; lang: string | null; precedence: string; ackBy: number | null;
-  status: 'sent' | 'delivered' | 'acknowledged' | 'overdue'; waitingFor: string[];
-  acks: Array<{ party: string; by: string; time: number }>;
-  translations: Array<{ lang: string; stage: string; translator: string; text: string }>;
-}
+import type { MessageView } from '../../wire/message.ts';
 
 const MESSAGES_HELP = `hotline messages LINE [--open] [--limit N] [--json]
 

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import { HotlineError } from '../../core/errors.ts';
-import { checkNotice, noticeKinds, type NoticeBody } from '../../core/kinds/notice.ts';
+import { checkNotice, type NoticeBody } from '../../core/kinds/notice.ts';
+import { noticeKinds } from '../../wire/notice-kind.ts';
 import { checkArea, CircleArea, MultiPolygonArea, NoticeArea, PolygonArea } from '../../core/notice-area/area.ts';
 import { parse, required } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
 import { isoTime, itemId, itemPath, linePath, noMorePositionals, number, output, positional, table, time, truncate } from '../format.ts';
+import type { ConflictView, NoticeView } from '../../wire/notice.ts';
 
 const HELP = `hotline notice file LINE --kind KIND (--area FILE.geojson | --circle LON,LAT,RADIUS_M)
                    --lower M --upper M --from TIME --to TIME [--text TEXT] [--lang en]
@@ -19,14 +21,6 @@ in metres above mean sea level, and the time window [--from, --to). Times
 are ISO 8601 (2026-03-04T14:00Z); a time without an offset is UTC. Notices
 of different parties that overlap in area, altitude and time are conflicts,
 found by every station. Kinds: ${noticeKinds.join(', ')}.`;
-
-interface NoticeView {
-  id: string; party: string; time: number; from: string; kind: string; area: NoticeArea;
-  altitude: { lower: number; upper: number }; window: { start: number; end: number }; text: string;
-  acks: Array<{ party: string; by: string; time: number }>; waitingFor: string[];
-  withdrawn: { by: string; time: number; reason: string | null } | null; conflictsWith: string[];
-}
-interface ConflictView { id: string; notices: string[]; active: boolean; recordedBy: string[] }
 
 /**
  * parseArgs takes "--lower -50" for a missing value followed by an option;

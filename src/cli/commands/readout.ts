@@ -3,6 +3,7 @@ import { parse } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
 import { itemId, itemPath, noMorePositionals, output, positional, screenWidth, time, wrap } from '../format.ts';
 import { callLabel, type CallView } from './calls.ts';
+import type { ReadoutDraft, ReadoutVersion } from '../../wire/readout.ts';
 
 const HELP = `hotline readout draft LINE CALL-ID TEXT… [--lang en]
 hotline readout publish LINE CALL-ID [--public] [--text TEXT] [--lang en]
@@ -14,8 +15,8 @@ the draft (or --text) to the line as the next version of our readout, marked
 for a press statement with --public (never on a discreet line); 'show' puts
 every party's published versions side by side, with our unpublished draft.`;
 
-interface Version { id: string; version: number; time: number; by: string; text: string; lang: string | null; public: boolean }
-interface Draft { text: string; lang: string | null; updatedBy: string; updatedAt: number }
+type Version = ReadoutVersion;
+type Draft = ReadoutDraft;
 
 export async function readout(argv: string[]) {
   const [sub, ...rest] = argv;

@@ -1,3 +1,4 @@
+import { logRedaction } from '../../station/log-redaction.ts';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -44,7 +45,7 @@ export async function recover(argv: string[]): Promise<number> {
   if (peerListen.port !== 0 && (await answers(peerListen.host, peerListen.port))) {
     throw new HotlineError('conflict', `recover: something answers on this station's peer port ${config.peerListen}: stop the station first (a running station recovers by itself)`);
   }
-  const logger = pino({ level: values['log-level'] ?? process.env.HOTLINE_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const logger = pino({ level: values['log-level'] ?? process.env.HOTLINE_LOG_LEVEL ?? 'warn', redact: logRedaction }, pino.destination(2));
   const outcome = await withLocalStore(dir, (store) => recoverFromPeers({ store, identity, config, timeoutMs: timeout * 1000, logger }));
   console.log(`recover: station ${identity.name}: reached ${outcome.reached.join(', ')}${outcome.unreachable.length ? `; not reached: ${outcome.unreachable.join(', ')}` : ''}`);
   for (const l of outcome.lines) {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { HotlineError } from '../../core/errors.ts';
-import { roles } from '../../core/role.ts';
+import { roles } from '../../wire/role.ts';
 import { integer, parse } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
 import { isoTime, noMorePositionals, output, table, time, truncate } from '../format.ts';

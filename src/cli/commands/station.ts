@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig } from '../../station/config.ts';
 import { fingerprint, loadIdentity } from '../../station/identity.ts';
-import { certificateFiles, certificateFingerprint } from '../../station/api/tls-certificate.ts';
+import { certificateFiles, certificateFingerprint } from '../../station/tls-certificate.ts';
 import { defaultDir, parse } from '../args.ts';
 
 export async function station(argv: string[]) {

@@ -2,6 +2,8 @@ import { HotlineError } from '../../core/errors.ts';
 import { parse } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
 import { linePath, noMorePositionals, output, positional, precedence, table, time, truncate } from '../format.ts';
+import { isLanguageTag } from '../../wire/language.ts';
+import type { TemplateView } from '../../wire/line-config.ts';
 
 const HELP = `hotline template set LINE N --text LANG=TEXT [--text LANG=TEXT …] [--title TITLE] [--precedence P]
 hotline templates LINE [--json]
@@ -10,8 +12,6 @@ Templates are the line's pre-agreed, numbered messages, each in several
 languages (up to 8), sent by number: 'hotline send LINE --template N --lang ru'.
 Defining template N again (admin) replaces it; both definitions stay on record.
   hotline template set deconfliction 1 --title "Receipt" --text en="Message received" --text ru="Сообщение получено"`;
-
-const LANG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 export async function template(argv: string[]) {
   const [sub, ...rest] = argv;
@@ -28,7 +28,7 @@ export async function template(argv: string[]) {
   const texts: Record<string, string> = {};
   for (const t of values.text ?? []) {
     const m = /^([^=]+)=([\s\S]*)$/.exec(t);
-    if (!m || !LANG.test(m[1])) throw new HotlineError('bad_request', `${command}: --text must be LANG=TEXT with a language tag such as en or ru, not '${truncate(t, 30)}'`);
+    if (!m || !isLanguageTag(m[1])) throw new HotlineError('bad_request', `${command}: --text must be LANG=TEXT with a language tag such as en or ru, not '${truncate(t, 30)}'`);
     if (!m[2].trim()) throw new HotlineError('bad_request', `${command}: the ${m[1]} text is empty`);
     if (m[1] in texts) throw new HotlineError('bad_request', `${command}: two texts in ${m[1]}`);
     texts[m[1]] = m[2];
@@ -40,8 +40,6 @@ export async function template(argv: string[]) {
   });
   console.log(values.json ? JSON.stringify(r) : `template ${Number(n)} defined (${Object.keys(texts).join(', ')}): ${r.id} at ${time(r.time)}`);
 }
-
-interface TemplateView { number: number; title: string | null; texts: Record<string, string>; precedence: string | null; definedBy: string; time: number }
 
 export async function templates(argv: string[]) {
   const { values, positionals } = parse('templates', argv, { ...connectionOptions, json: { type: 'boolean' } }, true);

@@ -1,11 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PrecedenceSchema } from './precedence.ts';
+import { LanguageTag } from './message.ts';
 import { Text } from './text.ts';
 
 export const TEMPLATE_KIND = 'template';
 
 /** A pre-agreed, numbered message in several languages, used by number. */
-const LANGUAGE_KEY = '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$';
+const LANGUAGE_KEY = LanguageTag.pattern!;
 
 export const TemplateBody = Type.Object(
   {

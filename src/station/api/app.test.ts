@@ -191,7 +191,7 @@ const rootFromLeaves = (leaves: Uint8Array[]) => rootFromLeafHashes(nodeCrypto, 
 test('metrics are served in Prometheus text format', async () => {
   const m = await call(undefined, 'GET', '/metrics');
   assert.equal(m.status, 200);
-  assert.match(m.body, /hotline_entries_appended_total \d+/);
+  assert.match(m.body, /hotline_entries_appended_total\{kind="[a-z.]+"\} \d+/);
   assert.match(m.body, /hotline_http_requests_total\{/);
 });
 

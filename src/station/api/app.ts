@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import serveStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
@@ -8,6 +8,9 @@ import { HotlineError, type ErrorCode } from '../../core/errors.ts';
 import type { Member } from '../../core/policy.ts';
 import type { Station } from '../station.ts';
 import { ErrorReply } from './schemas.ts';
+import { bearer } from './member-of.ts';
+import { errors } from '../../wire/responses.ts';
+import { apiDocument } from './document.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { memberRoutes } from './routes/members.ts';
 import { lineRoutes } from './routes/lines.ts';
@@ -28,7 +31,7 @@ import { securityHeaders } from './headers.ts';
 import { apiServer, type ApiLimits } from './server.ts';
 import { requestMetrics } from './request-metrics.ts';
 import { contractRecord } from './contract-record.ts';
-import type { KeyPair } from './tls-certificate.ts';
+import type { KeyPair } from '../tls-certificate.ts';
 import { forwarder, trustForwardedAddress, type ReplicaSecret } from '../replica/forwarder.ts';
 import { SINGLE, type ReplicaStatus } from '../replica/replica.ts';
 
@@ -49,16 +52,6 @@ declare module 'fastify' {
     /** Served without a token (health, identity, login, API description). */
     public?: boolean;
   }
-}
-
-export function bearer(req: FastifyRequest): string | undefined {
-  const header = req.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-}
-
-/** Who is asking; the onRequest hook has already refused anyone unauthenticated. */
-export async function memberOf(req: FastifyRequest): Promise<Member> {
-  return req.member ?? (req.member = await req.server.station.auth.member(bearer(req)));
 }
 
 /** How the API is served: over TLS with this key pair (or plain HTTP without one), within these limits. */
@@ -103,14 +96,8 @@ export async function buildApp(station: Station, transport?: ApiTransport, repli
   app.decorate('station', station);
   app.decorate('replica', replica.status);
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Hotline station API', version: '1', description: 'One party\'s station: lines, messages, calls, readouts, notices, check calls, contact history, logs, checkpoints and proofs. Live events: WebSocket at /v1/events.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-  });
-  app.addSchema({ $id: 'ErrorReply', ...ErrorReply });
+  await app.register(swagger, apiDocument);
+  app.addSchema(ErrorReply);
 
   app.setErrorHandler((err: any, req, reply) => {
     if (err instanceof HotlineError) {
@@ -176,7 +163,16 @@ export async function buildApp(station: Station, transport?: ApiTransport, repli
   app.decorate('recheckConsoles', events.recheck);
   // preClose: the server waits for upgraded sockets, so the stream must let go of them first.
   app.addHook('preClose', async () => events.close());
-  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+  app.get('/openapi.json', {
+    config: { public: true },
+    schema: {
+      operationId: 'getApiDocument',
+      tags: ['station'],
+      security: [],
+      summary: 'This document: the API in OpenAPI 3.1',
+      response: { 200: { type: 'object', additionalProperties: true, description: 'the OpenAPI document' }, ...errors(403) },
+    },
+  }, async () => app.swagger());
   await serveConsole(app);
   return app as unknown as FastifyInstance;
 }

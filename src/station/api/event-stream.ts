@@ -3,14 +3,15 @@ import type { Duplex } from 'node:stream';
 import { createHash, randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FastifyInstance } from 'fastify';
-import { Type } from '@sinclair/typebox';
 import { canOnLine, type Member } from '../../core/policy.ts';
 import { HotlineError } from '../../core/errors.ts';
 import { lineAccess } from '../line-access.ts';
 import { credentialId, hashToken, type Revocation } from '../auth.ts';
 import type { FeedEvent } from '../feed.ts';
-import { bearer, memberOf } from './app.ts';
+import { bearer, memberOf } from './member-of.ts';
 import { foreignOrigin } from './origin.ts';
+import { EventTicket } from '../../wire/event-ticket.ts';
+import { errors, signedIn, withBody } from '../../wire/responses.ts';
 
 const TICKET_MS = 30_000;
 /** How often open streams are checked against their credential (expiry, idle timeout); revocations close them at once. */
@@ -55,8 +56,10 @@ export async function eventStream(app: FastifyInstance): Promise<{ consoles: () 
 
   app.post('/v1/events/ticket', {
     schema: {
+      operationId: 'createEventTicket',
+      tags: ['events'],
       summary: 'A one-time ticket for the live event stream (GET /v1/events as a WebSocket, ?ticket=…), valid for 30 s',
-      response: { 200: Type.Object({ ticket: Type.String(), expiresAt: Type.Integer() }) },
+      response: { 200: EventTicket, ...errors(...signedIn, ...withBody) },
     },
   }, async (req) => {
     const member = await memberOf(req);

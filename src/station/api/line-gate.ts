@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { HotlineError } from '../../core/errors.ts';
 import type { Role } from '../../core/role.ts';
 import { lineFor, type LineNeed } from '../line-access.ts';
-import { memberOf } from './app.ts';
+import { memberOf } from './member-of.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -10,6 +10,16 @@ declare module 'fastify' {
     need?: LineNeed;
     /** For station-wide routes open to some roles only: who, and what the others are told. */
     only?: { roles: readonly Role[]; refusal: string };
+  }
+  interface FastifyRequest {
+    /**
+     * On a route naming a line: whether the request may be counted in the
+     * per-route metrics. Set only once the gate has found the line and it is
+     * not discreet; a request on a discreet line, on a line that does not
+     * exist or that the member may not see, is never counted, so the metrics
+     * cannot tell those apart (see request-metrics.ts).
+     */
+    lineCounted?: boolean;
   }
 }
 
@@ -37,7 +47,15 @@ export function lineGate(app: FastifyInstance): void {
     }
     if (config.need) {
       const { line } = req.params as { line?: string };
-      await lineFor(req.server.station.store, await memberOf(req), line ?? '', config.need);
+      const member = await memberOf(req);
+      try {
+        const record = await lineFor(req.server.station.store, member, line ?? '', config.need);
+        req.lineCounted = !record.discreet;
+      } catch (e) {
+        // A refusal on a line everyone may see (a 403) is worth counting; a 404 is the same for a discreet line and no line.
+        if (e instanceof HotlineError && e.code === 'forbidden') req.lineCounted = !req.server.station.discreetLines.has(line ?? '');
+        throw e;
+      }
     }
   });
 }

@@ -4,7 +4,7 @@ import { isIPv6, type Socket } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
 import { HotlineError } from '../../core/errors.ts';
 import type { StationConfig } from '../config.ts';
-import type { KeyPair } from './tls-certificate.ts';
+import type { KeyPair } from '../tls-certificate.ts';
 
 export type ApiLimits = StationConfig['apiLimits'];
 export type ApiServer = HttpServer | HttpsServer;

@@ -1,6 +1,6 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
-import { certificateFingerprint, readKeyPair, type CertificateFiles, type KeyPair } from './tls-certificate.ts';
+import { certificateFingerprint, readKeyPair, type CertificateFiles, type KeyPair } from '../tls-certificate.ts';
 import { secureOptions } from './server.ts';
 
 interface Logger {

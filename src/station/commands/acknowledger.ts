@@ -23,6 +23,9 @@ export async function acknowledge(station: Station, actor: Member, lineId: strin
     const mine = item.acks.find((a) => a.party === station.name);
     if (mine) throw new HotlineError('conflict', `already acknowledged by ${mine.by}`, { by: mine.by, time: mine.time });
     const body: AckEntryBody = { ref, by: actor.name };
-    return station.appender.append({ line: line.id, kind: ACK_KIND, body });
+    const appended = await station.appender.append({ line: line.id, kind: ACK_KIND, body });
+    const what = state.messages.has(itemId) ? 'message' : state.notices.has(itemId) ? 'notice' : 'check';
+    if (!line.discreet) station.metrics.acknowledgements.inc({ item: what });
+    return appended;
   });
 }

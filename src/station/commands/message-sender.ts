@@ -37,9 +37,7 @@ export async function sendMessage(station: Station, actor: Member, lineId: strin
     ...(body.lang ? { lang: body.lang } : {}),
     ...(body.template !== undefined ? { template: body.template } : {}),
   };
-  const appended = await station.appender.append({ line: line.id, kind: MESSAGE_KIND, body: stored });
-  if (!line.discreet) station.metrics.appends.inc();
-  return appended;
+  return station.appender.append({ line: line.id, kind: MESSAGE_KIND, body: stored });
 }
 
 /** Attaches a translation beside a message; the original is never touched. */

@@ -118,6 +118,14 @@ export class Links {
     return this.peers.get(peer)?.status ?? 'unknown';
   }
 
+  /** Each pinned peer's link as it stands, without touching the store: what /metrics reads at every scrape. */
+  readings(): Array<{ peer: string; status: LinkStatus; rttMs: number | null }> {
+    return [...this.peers].map(([peer, state]) => {
+      const session = this.sessions.get(peer);
+      return { peer, status: state.status, rttMs: session?.isOpen ? session.rttMs : null };
+    });
+  }
+
   async views(): Promise<LinkView[]> {
     const now = this.deps.clock();
     const out: LinkView[] = [];
@@ -241,14 +249,17 @@ export class Links {
   /** Keeps one session per peer: the one dialed by the party whose name sorts first, else the newest. */
   private adopt(peer: string, role: LinkRole, endpoint: string, ws: WebSocket, early: WebSocket.RawData[]): void {
     const session = new PeerSession(peer, role, endpoint, ws, (s, m) => this.dispatch(s, m), (s, e) => {
-      this.deps.logger?.warn({ peer: s.peer, reason: (e as Error).message }, 'link message failed');
+      s.log?.warn({ reason: (e as Error).message }, 'link message failed');
     }, early);
+    session.log = this.deps.logger?.child({ link: session.id, peer });
+    session.log?.info({ role, endpoint }, 'link session opened');
     const existing = this.sessions.get(peer);
     if (existing?.isOpen) {
       const preferredDialer = [this.deps.me, peer].sort()[0];
       const dialerOf = (s: PeerSession) => (s.role === 'dialer' ? this.deps.me : peer);
       const keepExisting = dialerOf(existing) === preferredDialer && dialerOf(session) !== preferredDialer;
       if (keepExisting) {
+        session.log?.info('duplicate link session closed; keeping the existing one');
         session.close(4009, 'duplicate link');
         return;
       }
@@ -256,8 +267,9 @@ export class Links {
       existing.close(4009, 'duplicate link');
     }
     this.sessions.set(peer, session);
-    void this.deps.replicator.open(session).catch((e) => this.deps.logger?.warn({ peer, reason: (e as Error).message }, 'link open failed'));
+    void this.deps.replicator.open(session).catch((e) => session.log?.warn({ reason: (e as Error).message }, 'link open failed'));
     void session.closed.then(() => {
+      session.log?.info('link session closed');
       this.deps.replicator.close(session);
       if (this.sessions.get(peer) === session) this.sessions.delete(peer);
       // A closed link is down now, not at the next status check: a failover

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type WebSocket from 'ws';
+import type { Logger } from 'pino';
 import { Value } from '@sinclair/typebox/value';
 import { LinkMessage } from '../../core/link/messages.ts';
 import type { LinkRole } from '../../core/link/hello.ts';
@@ -9,6 +11,10 @@ import type { LinkRole } from '../../core/link/hello.ts';
  * Heartbeats are WebSocket pings carrying the send time; the pong gives RTT.
  */
 export class PeerSession {
+  /** This session's id: every log line the session causes carries it (as `link`), so one link's story can be followed. */
+  readonly id = randomUUID();
+  /** The station's logger bound to this session's id and peer (set by Links when it adopts the session). */
+  log?: Logger;
   readonly opened = Date.now();
   lastHeard = Date.now();
   rttMs: number | null = null;
@@ -16,6 +22,8 @@ export class PeerSession {
   readonly peerHas = new Map<string, number>();
   /** Per log: entries we have sent, acknowledged or not. */
   readonly sent = new Map<string, number>();
+  /** Per log: since when the peer has lacked entries we hold (cleared once it says it has them all): delivery lag. */
+  readonly behindSince = new Map<string, number>();
   private readonly inbox: LinkMessage[] = [];
   private working = false;
   private closedFlag = false;

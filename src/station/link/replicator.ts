@@ -196,6 +196,44 @@ export class Replicator {
     this.sessions.delete(session);
   }
 
+  /**
+   * What a peer's open link still owes it: entries of the logs it has told us
+   * about that we hold and it does not, and since when the oldest of them has
+   * been waiting. `counted` leaves lines out (discreet ones: their traffic must
+   * not move a metric). Nothing for a peer without an open link.
+   */
+  backlog(peer: string, counted: (line: string) => boolean, now: number): { entries: number; waitingSince: number | null } | undefined {
+    const session = [...this.sessions].find((s) => s.peer === peer && s.isOpen);
+    if (!session) return undefined;
+    let entries = 0;
+    let waitingSince: number | null = null;
+    for (const [key, has] of session.peerHas) {
+      const [line, party] = key.split('\n');
+      if (party === peer || !counted(line)) continue;
+      const behind = this.size({ line, party }) - has;
+      if (behind <= 0) continue;
+      entries += behind;
+      const since = session.behindSince.get(key) ?? now;
+      waitingSince = waitingSince === null ? since : Math.min(waitingSince, since);
+    }
+    return { entries, waitingSince };
+  }
+
+  /** The session's logger (its link id and peer on every line); a session not adopted by Links gets the peer at least. */
+  private logFor(session: PeerSession) {
+    return session.log ?? this.deps.logger?.child({ peer: session.peer });
+  }
+
+  /** Notes when a peer starts lacking entries of a log, and forgets it once the peer has them all. */
+  private noteBehind(session: PeerSession, log: LogId): void {
+    const key = keyOf(log);
+    const has = session.peerHas.get(key);
+    if (has === undefined || log.party === session.peer) return;
+    if (this.size(log) > has) {
+      if (!session.behindSince.has(key)) session.behindSince.set(key, Date.now());
+    } else session.behindSince.delete(key);
+  }
+
   private haveFor(lines: Line[]): Have['logs'] {
     return lines.flatMap((line) => line.parties.map((p) => ({ line: line.id, party: p.name, size: this.size({ line: line.id, party: p.name }) })));
   }
@@ -209,7 +247,10 @@ export class Replicator {
     const line = await this.deps.store.line(log.line);
     if (!line) return;
     for (const session of this.sessions) {
-      if (session.peer !== log.party && partyOf(line, session.peer)) void this.pump(session, log);
+      if (session.peer !== log.party && partyOf(line, session.peer)) {
+        this.noteBehind(session, log);
+        void this.pump(session, log);
+      }
     }
   }
 
@@ -225,7 +266,7 @@ export class Replicator {
       const names = def.parties.map((p) => p.name);
       if (!names.includes(this.deps.me) || !names.includes(session.peer)) continue;
       if (partyOf(def, this.deps.me)!.key !== this.deps.myKey) {
-        this.deps.logger?.warn({ peer: session.peer }, 'a peer offered a line naming us with another key; ignored');
+        this.logFor(session)?.warn('a peer offered a line naming us with another key; ignored');
         continue;
       }
       const known = await this.deps.store.line(def.id);
@@ -235,10 +276,10 @@ export class Replicator {
         // more, this is a line we were on before and lost: recovery.
         this.recovery.listen(def.id);
         this.deps.events.joined?.(def);
-        this.deps.logger?.info({ peer: session.peer, parties: names.length }, 'joined a line offered by a peer');
+        this.logFor(session)?.info({ parties: names.length }, 'joined a line offered by a peer');
         joined.push(def);
       } else if (JSON.stringify(known.parties) !== JSON.stringify(def.parties) || known.discreet !== def.discreet) {
-        this.deps.logger?.warn({ peer: session.peer }, 'a peer offered a line that differs from ours; ignored');
+        this.logFor(session)?.warn('a peer offered a line that differs from ours; ignored');
       }
     }
     // Say what we hold of the new lines (nothing yet), so the peer starts sending.
@@ -253,6 +294,7 @@ export class Replicator {
       const key = keyOf(log);
       const first = !session.sent.has(key);
       session.peerHas.set(key, log.size);
+      this.noteBehind(session, log);
       if (log.size > (this.shown.get(key) ?? 0)) this.shown.set(key, log.size);
       if (log.party === this.deps.me) await this.recovery.shown(session, log.line, log.size);
       if ((session.sent.get(key) ?? 0) < log.size || first || have.resend) session.sent.set(key, log.size);
@@ -293,7 +335,7 @@ export class Replicator {
     const key = parseVerifierKey(this.deps.crypto, formatCosignerKey(this.deps.crypto, cosigner.name, parseVerifierKey(this.deps.crypto, cosigner.key).publicKey));
     const verified = verifyCosignature(this.deps.crypto, key, text, msg.signature);
     if (!verified) {
-      this.deps.logger?.warn({ peer: session.peer }, 'a cosignature did not verify; ignored');
+      this.logFor(session)?.warn('a cosignature did not verify; ignored');
       return;
     }
     await this.deps.store.addCosignatures([{ ...log, size: msg.size, cosigner: msg.cosigner, timestamp: verified.timestamp, signature: msg.signature }]);
@@ -348,7 +390,7 @@ export class Replicator {
   // --- receiving ----------------------------------------------------------
 
   private async receive(session: PeerSession, log: LogId, push: Push): Promise<void> {
-    const { store, crypto: c, me, logger } = this.deps;
+    const { store, crypto: c, me } = this.deps;
     const line = await store.line(log.line);
     const author = line && partyOf(line, log.party);
     // Not a line we hold (yet): when it is offered to us, our `have` for it asks the peer to start over.
@@ -384,7 +426,7 @@ export class Replicator {
       try {
         entry = verifyEntry(c, bytes, { line: log.line, party: log.party, seq, publicKey: key.publicKey });
       } catch (e) {
-        logger?.warn({ peer: session.peer, seq, reason: (e as Error).message }, 'refused an entry from a peer');
+        this.logFor(session)?.warn({ seq, reason: (e as Error).message }, 'refused an entry from a peer');
         break;
       }
       if (entry.kind === LINE_DEFINE) {
@@ -408,7 +450,7 @@ export class Replicator {
       try {
         cp = openCheckpoint(c, { line: log.line, party: log.party, key }, push.checkpoint);
       } catch (e) {
-        logger?.warn({ peer: session.peer, reason: (e as Error).message }, 'refused a checkpoint from a peer');
+        this.logFor(session)?.warn({ reason: (e as Error).message }, 'refused a checkpoint from a peer');
       }
       // Every checkpoint is held against our own tree of the author's entries,
       // even an old one: a mismatch is the author showing a second history.

@@ -1,7 +1,8 @@
 import { callOutcome } from '../../core/line-state/calls.ts';
 import type { CallState } from '../../core/line-state/state.ts';
+import type { CallView } from '../../wire/call.ts';
 
-export function presentCall(c: CallState) {
+export function presentCall(c: CallState): CallView {
   const o = callOutcome(c);
   return {
     id: c.id, party: c.party, seq: c.seq, time: c.time, from: c.from, toParty: c.toParty, to: c.to ?? null, ringUntil: c.ringUntil,
@@ -15,4 +16,3 @@ export function presentCall(c: CallState) {
     fingerprints: { caller: c.fingerprint ?? null, callee: o.status === 'accepted' || o.status === 'ended' ? (o.answer?.fingerprint ?? null) : null },
   };
 }
-export type CallView = ReturnType<typeof presentCall>;

@@ -1,6 +1,7 @@
+import type { LineView } from '../../wire/line.ts';
 import type { LineRecord, MemberRecord } from '../storage/store.ts';
 
-export function presentLine(line: LineRecord, members: MemberRecord[]) {
+export function presentLine(line: LineRecord, members: MemberRecord[]): LineView {
   return {
     id: line.id,
     title: line.title,

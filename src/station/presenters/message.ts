@@ -1,17 +1,16 @@
 import { messageProgress } from '../../core/line-state/messages.ts';
 import type { LineState, MessageState } from '../../core/line-state/state.ts';
-
-export type SenderStatus = 'sent' | 'delivered' | 'acknowledged' | 'overdue';
+import type { MessageStatus, MessageView } from '../../wire/message.ts';
 
 /**
  * A message as both sides see it. `receipts` are the cosigned sizes of the
  * author's log per cosigner: a peer that cosigned past the message holds it.
  */
-export function presentMessage(s: LineState, m: MessageState, receipts: Map<string, number>, now: number) {
+export function presentMessage(s: LineState, m: MessageState, receipts: Map<string, number>, now: number): MessageView {
   const p = messageProgress(s, m, now);
   const others = s.line.parties.map((x) => x.name).filter((x) => x !== m.party);
   const deliveredTo = others.filter((x) => (receipts.get(x) ?? 0) > m.seq);
-  const status: SenderStatus = p.status === 'acknowledged' ? 'acknowledged' : p.status === 'overdue' ? 'overdue' : deliveredTo.length === others.length ? 'delivered' : 'sent';
+  const status: MessageStatus = p.status === 'acknowledged' ? 'acknowledged' : p.status === 'overdue' ? 'overdue' : deliveredTo.length === others.length ? 'delivered' : 'sent';
   return {
     id: m.id, party: m.party, seq: m.seq, time: m.time, from: m.from, text: m.text, lang: m.lang ?? null,
     precedence: m.precedence, ackBy: m.ackBy ?? null, template: m.template ?? null,
@@ -21,4 +20,3 @@ export function presentMessage(s: LineState, m: MessageState, receipts: Map<stri
     escalations: m.escalations.map((e) => ({ id: e.id, party: e.party, time: e.time, level: e.level, notify: e.notify })),
   };
 }
-export type MessageView = ReturnType<typeof presentMessage>;

@@ -1,8 +1,9 @@
 import { firstAckPerParty } from '../../core/line-state/notices.ts';
 import type { LineState, NoticeState } from '../../core/line-state/state.ts';
-import type { ConflictView } from '../../core/line-state/notices.ts';
+import type { ConflictView as ConflictState } from '../../core/line-state/notices.ts';
+import type { ConflictView, NoticeView } from '../../wire/notice.ts';
 
-export function presentNotice(s: LineState, n: NoticeState) {
+export function presentNotice(s: LineState, n: NoticeState): NoticeView {
   const acks = firstAckPerParty(n.acks, n.party);
   const conflictsWith: string[] = [];
   for (const o of s.overlaps.values()) if (o.notices.includes(n.id)) conflictsWith.push(o.notices[0] === n.id ? o.notices[1] : o.notices[0]);
@@ -16,6 +17,6 @@ export function presentNotice(s: LineState, n: NoticeState) {
   };
 }
 
-export function presentConflict(c: ConflictView) {
+export function presentConflict(c: ConflictState): ConflictView {
   return { id: c.id, notices: c.notices, active: c.active, recordedBy: [...new Set(c.records.map((r) => r.party))].sort(), records: c.records.map((r) => ({ id: r.id, party: r.party, time: r.time })) };
 }

@@ -1,8 +1,9 @@
 import type { ReadoutRecord } from '../../core/line-state/state.ts';
+import type { ReadoutsByParty } from '../../wire/readout.ts';
 
 /** Every party's published readouts of one call, side by side, each in versions. */
-export function presentReadouts(parties: string[], records: ReadoutRecord[]) {
-  const byParty: Record<string, Array<{ id: string; version: number; time: number; by: string; text: string; lang: string | null; public: boolean }>> = {};
+export function presentReadouts(parties: string[], records: ReadoutRecord[]): ReadoutsByParty {
+  const byParty: ReadoutsByParty = {};
   for (const p of parties) byParty[p] = [];
   // Versions follow the author's own log order, which no arrival order changes.
   for (const r of [...records].sort((a, b) => a.seq - b.seq)) {

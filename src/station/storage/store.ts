@@ -1,3 +1,4 @@
+import type { LinkStatus } from '../../core/link/status.ts';
 import type { Line } from '../../core/line.ts';
 import type { NodeId } from '../../core/merkle/node.ts';
 import type { Role } from '../../core/role.ts';
@@ -165,7 +166,8 @@ export interface EvidenceRecord extends LogId {
   material: Record<string, unknown>;
 }
 
-export type LinkStatus = 'up' | 'degraded' | 'down';
+// The core decides a link's status from its heartbeats; the store records it.
+export type { LinkStatus };
 
 export interface LinkEventRecord {
   peer: string;

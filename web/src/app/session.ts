@@ -2,8 +2,12 @@ import { signal } from '@preact/signals';
 import { get, put, setToken, token } from '../api/client.ts';
 import { LiveEvents } from '../api/events.ts';
 import { setLanguage, type Language, languages } from '../i18n/index.ts';
+import type { MemberView } from '../../../src/wire/member.ts';
+import type { Preferences } from '../../../src/wire/preferences.ts';
+import type { ReplicaView } from '../../../src/wire/replica.ts';
 
-export interface Me { id: number; name: string; role: string }
+/** The member signed in, as GET /v1/me says. */
+export type Me = MemberView;
 
 // The console's few pieces of global state, as signals: who is signed in,
 // their preferences, the station, and the live event stream.
@@ -12,7 +16,7 @@ export const zone = signal<string>(Intl.DateTimeFormat().resolvedOptions().timeZ
 export const lang = signal<Language>('en');
 export const stationName = signal<string>('');
 /** Which of the station's replicas serves this console and which leads (role 'single': a station without replicas). */
-export interface ReplicaView { id: string; role: 'leader' | 'follower' | 'single'; leader: { id: string; url: string } | null }
+export type { ReplicaView };
 export const replica = signal<ReplicaView | null>(null);
 export const iceServers = signal<RTCIceServer[]>([]);
 export const live = signal(false);
@@ -68,7 +72,7 @@ export async function start(): Promise<void> {
     location.hash = '#/security';
     return;
   }
-  const [who, prefs, console] = await Promise.all([get<Me>('/v1/me'), get<{ lang?: Language; zone?: string }>('/v1/me/preferences'), get<{ iceServers: RTCIceServer[] }>('/v1/console')]);
+  const [who, prefs, console] = await Promise.all([get<Me>('/v1/me'), get<Preferences>('/v1/me/preferences'), get<{ iceServers: RTCIceServer[] }>('/v1/console')]);
   if (prefs.lang && languages.includes(prefs.lang)) choose(prefs.lang, false);
   else {
     const guess = navigator.language.slice(0, 2) as Language;

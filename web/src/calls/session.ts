@@ -4,7 +4,9 @@ import { events, iceServers, me, stationName } from '../app/session.ts';
 import { t } from '../app/t.ts';
 import { notify, unnotify } from './notify.ts';
 import { startRinging, stopRinging } from './ringer.ts';
-import { sdpFingerprint, speaks, type CallView, type SignalRecord } from './types.ts';
+import { sdpFingerprint } from '../../../src/wire/fingerprint.ts';
+import { speaks } from '../../../src/wire/speaking.ts';
+import type { CallView, SignalRecord } from './types.ts';
 
 // The console's one voice call at a time, and the calls ringing for us.
 //

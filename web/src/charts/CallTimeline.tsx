@@ -3,23 +3,18 @@ import { t } from '../app/t.ts';
 import { formatDuration, formatTime } from '../i18n/index.ts';
 import { UptimePatterns } from './UptimeChart.tsx';
 import { tickLabel, timeScale, timeTicks } from './scale.ts';
+import { callStatuses as wireCallStatuses, type CallStatus } from '../../../src/wire/call-status.ts';
+import type { ContactHistory } from '../../../src/wire/history.ts';
 import './charts.css';
 
-export type CallStatus = 'ringing' | 'accepted' | 'declined' | 'unanswered' | 'cancelled' | 'ended';
+export type { CallStatus };
 
-export interface TimelineCall {
-  time: number;
-  call: string;
-  status: CallStatus;
-  from: string;
-  to: string | null;
-  party: string;
-  toParty: string;
-  durationMs: number | null;
-  reason?: string;
-}
+/** A call on the history timeline, as the station's contact history lists it. */
+export type TimelineCall = ContactHistory['timeline'][number];
 
-export const callStatuses: CallStatus[] = ['ended', 'accepted', 'declined', 'unanswered', 'cancelled', 'ringing'];
+// The legend's order: calls that happened first, the one still ringing last. A Record, so a new status will not compile without a place.
+const legendRank: Record<CallStatus, number> = { ended: 0, accepted: 1, declined: 2, unanswered: 3, cancelled: 4, ringing: 5 };
+export const callStatuses: CallStatus[] = [...wireCallStatuses].sort((a, b) => legendRank[a] - legendRank[b]);
 
 const WIDTH = 960;
 const LEFT = 190;

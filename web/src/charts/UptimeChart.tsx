@@ -2,12 +2,14 @@ import { lang, zone } from '../app/session.ts';
 import { t } from '../app/t.ts';
 import { formatTime } from '../i18n/index.ts';
 import { HOUR, tickLabel, timeScale } from './scale.ts';
+import { linkStates, type LinkState, type LinkStatus } from '../../../src/wire/link-status.ts';
+import type { LinkEvent } from '../../../src/wire/link.ts';
 import './charts.css';
 
-export type LinkStatus = 'up' | 'degraded' | 'down';
-export interface LinkEvent { time: number; status: LinkStatus; endpoint: string | null; rttMs: number | null }
-export interface PeerUptime { peer: string; status: LinkStatus | 'unknown'; since: number | null; uptime24h: number | null; events: LinkEvent[] }
-export interface Segment { start: number; end: number; status: LinkStatus | 'unknown' }
+export type { LinkEvent, LinkStatus };
+/** A peer's link over the chart's window: its status now and its changes (from /v1/links and a link's history). */
+export interface PeerUptime { peer: string; status: LinkState; since: number | null; uptime24h: number | null; events: LinkEvent[] }
+export interface Segment { start: number; end: number; status: LinkState }
 
 const WIDTH = 960;
 const LEFT = 190;
@@ -15,7 +17,7 @@ const RIGHT = 24;
 const ROW = 40;
 const TOP = 8;
 const AXIS = 30;
-const states: Array<LinkStatus | 'unknown'> = ['up', 'degraded', 'down', 'unknown'];
+const states: readonly LinkState[] = linkStates;
 
 /**
  * The link's status over [from, to) from its status changes: the last

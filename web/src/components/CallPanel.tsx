@@ -3,6 +3,7 @@ import { t } from '../app/t.ts';
 import { active, accept, decline, dismiss, hangUp, incoming, remoteStream, setMuted, type Active, type Incoming } from '../calls/session.ts';
 import { outcome } from '../calls/describe.ts';
 import { clock } from '../calls/types.ts';
+import { callIsOpen } from '../../../src/wire/call-status.ts';
 import '../calls/calls.css';
 
 /** The ringing and in-call panel, over every page. */
@@ -133,7 +134,7 @@ function InCall({ a }: { a: Active }) {
     body = (
       <>
         <p role="status" data-testid="call-outcome" data-status={c?.status ?? ''}>
-          {c ? (c.status === 'ringing' || c.status === 'accepted' ? t('calls:panel.stopped') : outcome(c)) : t('calls:panel.stopped')}
+          {c ? (callIsOpen(c.status) ? t('calls:panel.stopped') : outcome(c)) : t('calls:panel.stopped')}
         </p>
         <div class="call-actions"><button type="button" class="secondary" onClick={dismiss} data-testid="call-dismiss">{t('calls:panel.dismiss')}</button></div>
       </>

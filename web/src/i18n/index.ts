@@ -1,9 +1,11 @@
 import i18next from 'i18next';
+import { consoleLanguages, type ConsoleLanguage } from '../../../src/wire/language.ts';
 
 // One JSON file per language and feature (i18n/<lang>/<feature>.json), bundled:
 // the console never fetches anything at run time.
-export const languages = ['en', 'ru', 'uk', 'fr'] as const;
-export type Language = (typeof languages)[number];
+// The console's languages are the ones a member may choose in their settings (the wire's list).
+export const languages = consoleLanguages;
+export type Language = ConsoleLanguage;
 export const languageNames: Record<Language, string> = { en: 'English', ru: 'Русский', uk: 'Українська', fr: 'Français' };
 
 const files = import.meta.glob('./*/*.json', { eager: true, import: 'default' }) as Record<string, Record<string, string>>;

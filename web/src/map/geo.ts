@@ -14,18 +14,19 @@ export function circlePolygon(centre: Position, radiusMetres: number): Polygon {
  * (GeoJSON's right-hand rule is the other way round): a ring that would
  * cover more than half the sphere is the wrong way round, so turn it.
  */
-function rewindRing(ring: Position[], hole: boolean): Position[] {
+function rewindRing(ring: number[][], hole: boolean): number[][] {
   const big = geoArea({ type: 'Polygon', coordinates: [ring] }) > 2 * Math.PI;
   return big !== hole ? [...ring].reverse() : ring;
 }
 
-function rewindPolygon(rings: Position[][]): Position[][] {
+function rewindPolygon(rings: number[][][]): number[][][] {
   return rings.map((r, i) => rewindRing(r, i > 0));
 }
 
 /** A notice's area as a geometry d3-geo draws the right way: circles as geodesic circles. */
 export function areaGeometry(area: NoticeArea): Polygon | MultiPolygon {
-  if (area.type === 'Point') return circlePolygon(area.coordinates, area.radius);
+  // The wire's positions are [longitude, latitude] pairs (two numbers, as the core's schema checks).
+  if (area.type === 'Point') return circlePolygon([area.coordinates[0], area.coordinates[1]], area.radius);
   if (area.type === 'Polygon') return { type: 'Polygon', coordinates: rewindPolygon(area.coordinates) };
   return { type: 'MultiPolygon', coordinates: area.coordinates.map(rewindPolygon) };
 }

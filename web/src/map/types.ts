@@ -1,39 +1,12 @@
-// The notices API as the console reads it (src/station/presenters/notice.ts).
+// The notices API as the console reads it: the wire's views (src/wire/notice.ts), and how the map draws them.
+import type { NoticeView } from '../../../src/wire/notice.ts';
+
+export type { ConflictView, NoticeView } from '../../../src/wire/notice.ts';
 
 export type Position = [number, number];
 
-export type NoticeArea =
-  | { type: 'Point'; coordinates: Position; radius: number }
-  | { type: 'Polygon'; coordinates: Position[][] }
-  | { type: 'MultiPolygon'; coordinates: Position[][][] };
-
-export const noticeKinds = ['flight_operations', 'exercise', 'missile_launch', 'naval_transit', 'airspace_closure', 'other'] as const;
-export type NoticeKind = (typeof noticeKinds)[number];
-
-export interface NoticeView {
-  id: string;
-  party: string;
-  seq: number;
-  time: number;
-  from: string;
-  kind: NoticeKind | string;
-  area: NoticeArea;
-  altitude: { lower: number; upper: number };
-  window: { start: number; end: number };
-  text: string;
-  lang: string | null;
-  acks: Array<{ party: string; by: string; time: number }>;
-  waitingFor: string[];
-  withdrawn: { by: string; time: number; reason: string | null } | null;
-  conflictsWith: string[];
-}
-
-export interface ConflictView {
-  id: string;
-  notices: [string, string];
-  active: boolean;
-  recordedBy: string[];
-}
+/** A notice's area as the wire carries it (the core's NoticeArea: GeoJSON, a Point with a radius in metres). */
+export type NoticeArea = NoticeView['area'];
 
 /** How one party's notices look on the map and in the legend: colour and pattern, never colour alone. */
 export interface PartyStyle {

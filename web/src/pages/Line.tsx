@@ -8,18 +8,18 @@ import { Readouts } from './line/Readouts.tsx';
 import { Notices } from './line/Notices.tsx';
 import { History } from './line/History.tsx';
 import { Audit } from './line/Audit.tsx';
+import type { LineView } from '../../../src/wire/line.ts';
 
-export interface LineInfo { id: string; title: string; discreet: boolean; parties: Array<{ name: string; key: string }>; members: string[] }
 
-const views: Record<Tab, (p: { line: LineInfo }) => preact.JSX.Element> = { transcript: Transcript, calls: Calls, readouts: Readouts, notices: Notices, history: History, audit: Audit };
+const views: Record<Tab, (p: { line: LineView }) => preact.JSX.Element> = { transcript: Transcript, calls: Calls, readouts: Readouts, notices: Notices, history: History, audit: Audit };
 
 /** One line: its tabs, each a view of the same line. */
 export function Line({ id, tab }: { id: string; tab: Tab }) {
-  const [line, setLine] = useState<LineInfo | null>(null);
+  const [line, setLine] = useState<LineView | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
     setLine(null);
-    get<LineInfo>(lineUrl(id)).then(setLine, (e) => setError((e as Error).message));
+    get<LineView>(lineUrl(id)).then(setLine, (e) => setError((e as Error).message));
   }, [id]);
   if (error) return <p role="alert" class="error">{t('error.generic', { message: error })}</p>;
   if (!line) return <p>{t('loading')}</p>;

@@ -5,18 +5,17 @@ import { href } from '../app/route.ts';
 import { t } from '../app/t.ts';
 import { formatTime } from '../i18n/index.ts';
 import { Lamp } from '../components/Lamp.tsx';
-
-interface LineView { id: string; title: string; discreet: boolean; parties: Array<{ name: string }> }
-interface Summary { lamp: string; lastContact: number | null; unacknowledged: { incoming: number; incomingOverdue: number; outgoing: number; outgoingOverdue: number }; checksWaiting: number; ringing: string[]; nextCheck: number | null }
+import type { LineView } from '../../../src/wire/line.ts';
+import type { LineSummary } from '../../../src/wire/history.ts';
 
 /** Every line the member may see, with its lamp, last contact, what waits on whom, and the next check call. */
 export function Lines() {
-  const [lines, setLines] = useState<Array<LineView & { summary?: Summary }> | null>(null);
+  const [lines, setLines] = useState<Array<LineView & { summary?: LineSummary }> | null>(null);
   const [error, setError] = useState('');
   const load = async () => {
     try {
       const { lines } = await get<{ lines: LineView[] }>('/v1/lines');
-      const withSummaries = await Promise.all(lines.map(async (l) => ({ ...l, summary: await get<Summary>(lineUrl(l.id, '/summary')).catch(() => undefined) })));
+      const withSummaries = await Promise.all(lines.map(async (l) => ({ ...l, summary: await get<LineSummary>(lineUrl(l.id, '/summary')).catch(() => undefined) })));
       setLines(withSummaries);
     } catch (e) {
       setError((e as Error).message);

@@ -5,10 +5,7 @@ import { post, setToken } from '../api/client.ts';
 import { setMustEnrol, start, stationName, takeEndedNotice } from '../app/session.ts';
 import { t } from '../app/t.ts';
 import { describePasskeyError, describeSignInError } from './security/describe-error.ts';
-
-type Method = 'totp' | 'passkey' | 'recovery';
-interface Pending { pending: string; methods: Method[]; expiresAt: number }
-interface Session { token: string; expiresAt: number; mustEnrol?: boolean }
+import type { PendingSignIn, SecondFactorMethod, SessionReply } from '../../../src/wire/session.ts';
 
 const ended = takeEndedNotice();
 
@@ -18,8 +15,8 @@ export function Login() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  const [second, setSecond] = useState<Pending | null>(null);
-  const [method, setMethod] = useState<Method>('totp');
+  const [second, setSecond] = useState<PendingSignIn | null>(null);
+  const [method, setMethod] = useState<SecondFactorMethod>('totp');
   const [code, setCode] = useState('');
   const codeInput = useRef<HTMLInputElement>(null);
 
@@ -27,7 +24,7 @@ export function Login() {
     if (second && method !== 'passkey') codeInput.current?.focus();
   }, [second, method]);
 
-  const signedIn = async (session: Session) => {
+  const signedIn = async (session: SessionReply) => {
     setToken(session.token);
     setMustEnrol(session.mustEnrol === true);
     await start();
@@ -48,7 +45,7 @@ export function Login() {
   const submitPassword = (e: Event) => {
     e.preventDefault();
     void run('password', async () => {
-      const res = await post<Session | Pending>('/v1/session', { name, password });
+      const res = await post<SessionReply | PendingSignIn>('/v1/session', { name, password });
       if ('pending' in res) {
         setPassword('');
         setCode('');
@@ -72,7 +69,7 @@ export function Login() {
     if (!second || expired()) return;
     void run('second', async () => {
       const path = method === 'recovery' ? '/v1/session/recovery' : '/v1/session/totp';
-      await signedIn(await post<Session>(path, { pending: second.pending, code: code.trim() }));
+      await signedIn(await post<SessionReply>(path, { pending: second.pending, code: code.trim() }));
     });
   };
 
@@ -81,11 +78,11 @@ export function Login() {
     void run('second', async () => {
       const optionsJSON = await post('/v1/session/passkey/options', { pending: second.pending });
       const response = await startAuthentication({ optionsJSON });
-      await signedIn(await post<Session>('/v1/session/passkey', { pending: second.pending, response }));
+      await signedIn(await post<SessionReply>('/v1/session/passkey', { pending: second.pending, response }));
     });
   };
 
-  const choose = (m: Method) => {
+  const choose = (m: SecondFactorMethod) => {
     setError('');
     setCode('');
     setMethod(m);

@@ -4,9 +4,11 @@ import { get, patch, post } from '../api/client.ts';
 import { me, zone } from '../app/session.ts';
 import { t } from '../app/t.ts';
 import { formatTime } from '../i18n/index.ts';
-import { Policy, roles } from './security/Policy.tsx';
+import { roles } from '../../../src/wire/role.ts';
+import { Policy } from './security/Policy.tsx';
+import type { AdminMemberView } from '../../../src/wire/member.ts';
 
-interface MemberRow { id: number; name: string; role: string; disabled?: boolean; lockedUntil?: number | null; secondFactor?: boolean }
+type MemberRow = AdminMemberView;
 
 /** For admins: every member with their lockout and second-factor state; unlock, disable or enable, change role; and the policy. */
 export function Members() {

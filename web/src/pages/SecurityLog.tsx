@@ -5,8 +5,7 @@ import { stationName, zone } from '../app/session.ts';
 import { t } from '../app/t.ts';
 import { downloadWithToken } from '../audit/download.ts';
 import { formatTime, i18n } from '../i18n/index.ts';
-
-interface SecurityEvent { id: number; time: number; kind: string; member: string | null; actor: string | null; address: string | null; detail: unknown }
+import type { SecurityEvent, SecurityLog as SecurityLogReply } from '../../../src/wire/security-log.ts';
 
 const LIMIT = 500;
 
@@ -23,7 +22,7 @@ export function SecurityLog() {
   const [error, setError] = useState('');
   const [status, setStatus] = useState('');
   const load = async () => {
-    const { events } = await get<{ events: SecurityEvent[] }>(`/v1/security/log?limit=${LIMIT}`);
+    const { events } = await get<SecurityLogReply>(`/v1/security/log?limit=${LIMIT}`);
     setEvents([...events].sort((a, b) => b.time - a.time || b.id - a.id));
   };
   useEffect(() => {

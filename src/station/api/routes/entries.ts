@@ -6,10 +6,18 @@ import { partyOf } from '../../../core/line.ts';
 import { formatTlogProof } from '../../../core/note/tlog-proof.ts';
 import { lineFor } from '../../line-access.ts';
 import { presentEntry } from '../../presenters/entry.ts';
-import { memberOf } from '../app.ts';
-import { EntryParams, EntryView, LineParams, LogParams, Position } from '../schemas.ts';
+import { memberOf } from '../member-of.ts';
+import { EntryParams, LineParams, LogParams, Position } from '../schemas.ts';
+import { EntryPage, EntryWithBytes } from '../../../wire/entry.ts';
+import { CosignatureList } from '../../../wire/log.ts';
+import { errors } from '../../../wire/responses.ts';
+import { TranscriptPage } from '../../../wire/transcript.ts';
 
-const Page = Type.Object({ start: Position({ default: 0 }), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) });
+const LIMIT = 100;
+const Page = Type.Object({ start: Type.Optional(Position({ default: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: LIMIT })) });
+const page = (q: Static<typeof Page>) => ({ start: q.start ?? 0, limit: q.limit ?? LIMIT });
+
+const readErrors = errors(400, 401, 403, 404, 503);
 
 export async function entryRoutes(app: FastifyInstance) {
   const station = app.station;
@@ -17,67 +25,66 @@ export async function entryRoutes(app: FastifyInstance) {
   app.get<{ Params: Static<typeof LineParams>; Querystring: Static<typeof Page> }>('/v1/lines/:line/transcript', {
     config: { need: 'read' },
     schema: {
+      operationId: 'getTranscript', tags: ['lines'],
       summary: 'The line\'s transcript: every party\'s entries in causal order, with delivery receipts',
       params: LineParams,
       querystring: Page,
-      response: {
-        200: Type.Object({
-          items: Type.Array(Type.Intersect([EntryView, Type.Object({ deliveredTo: Type.Array(Type.String()) })])),
-          total: Type.Integer(),
-          pending: Type.Integer({ description: 'entries held whose causes have not arrived yet' }),
-          next: Type.Union([Type.Integer(), Type.Null()]),
-        }),
-      },
+      response: { 200: TranscriptPage, ...readErrors },
     },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
-    const { start, limit } = req.query;
+    const { start, limit } = page(req.query);
     const view = await station.transcripts.read(line, (party) => station.held({ line: line.id, party }), start, limit);
     return {
       items: view.items.map((i) => ({ ...presentEntry(station.crypto, i.bytes), deliveredTo: i.deliveredTo })),
       total: view.total,
       pending: view.pending,
       next: start + limit < view.total ? start + limit : null,
-    };
+    } satisfies TranscriptPage;
   });
 
   app.get<{ Params: Static<typeof LogParams> }>('/v1/lines/:line/logs/:party/cosignatures', {
     config: { need: 'read' },
-    schema: { summary: 'Cosignatures on this log\'s checkpoints: peers\' delivery receipts and witnesses\' cosignatures', params: LogParams },
+    schema: { operationId: 'listCosignatures', tags: ['logs'], summary: 'Cosignatures on this log\'s checkpoints: peers\' delivery receipts and witnesses\' cosignatures', params: LogParams, response: { 200: CosignatureList, ...readErrors } },
   }, async (req) => {
     const log = await readableLog(req);
-    return { cosignatures: (await station.store.cosignatures(log)).map(({ size, cosigner, timestamp, signature }) => ({ size, cosigner, timestamp, signature })) };
+    return { cosignatures: (await station.store.cosignatures(log)).map(({ size, cosigner, timestamp, signature }) => ({ size, cosigner, timestamp, signature })) } satisfies CosignatureList;
   });
 
   app.get<{ Params: Static<typeof LogParams>; Querystring: Static<typeof Page> }>('/v1/lines/:line/logs/:party/entries', {
     config: { need: 'read' },
     schema: {
+      operationId: 'listLogEntries', tags: ['logs'],
       summary: 'Entries of one party\'s log, in order, a page at a time',
       params: LogParams,
       querystring: Page,
-      response: { 200: Type.Object({ entries: Type.Array(EntryView), size: Type.Integer(), next: Type.Union([Type.Integer(), Type.Null()]) }) },
+      response: { 200: EntryPage, ...readErrors },
     },
   }, async (req) => {
     const log = await readableLog(req);
     const size = await station.reader.signedSize(log);
-    const end = Math.min(size, req.query.start + req.query.limit);
-    const entries = req.query.start < end ? await station.store.entries(log, req.query.start, end) : [];
-    return { entries: entries.map((b) => presentEntry(station.crypto, b)), size, next: end < size ? end : null };
+    const { start, limit } = page(req.query);
+    const end = Math.min(size, start + limit);
+    const entries = start < end ? await station.store.entries(log, start, end) : [];
+    return { entries: entries.map((b) => presentEntry(station.crypto, b)), size, next: end < size ? end : null } satisfies EntryPage;
   });
 
   app.get<{ Params: Static<typeof EntryParams> }>('/v1/lines/:line/logs/:party/entries/:seq', {
     config: { need: 'read' },
-    schema: { summary: 'One entry, decoded, with its exact bytes', params: EntryParams, response: { 200: Type.Object({ entry: EntryView, bytes: Type.String({ description: 'base64 of the exact leaf bytes' }) }) } },
+    schema: { operationId: 'getLogEntry', tags: ['logs'], summary: 'One entry, decoded, with its exact bytes', params: EntryParams, response: { 200: EntryWithBytes, ...readErrors } },
   }, async (req) => {
     const log = await readableLog(req);
     const [bytes] = req.params.seq < (await station.reader.signedSize(log)) ? await station.store.entries(log, req.params.seq, req.params.seq + 1) : [];
     if (!bytes) throw new HotlineError('not_found', 'no such entry');
-    return { entry: presentEntry(station.crypto, bytes), bytes: toBase64(bytes) };
+    return { entry: presentEntry(station.crypto, bytes), bytes: toBase64(bytes) } satisfies EntryWithBytes;
   });
 
   app.get<{ Params: Static<typeof EntryParams> }>('/v1/lines/:line/logs/:party/entries/:seq/proof', {
     config: { need: 'read' },
-    schema: { summary: 'C2SP tlog-proof of one entry against the latest checkpoint', params: EntryParams, produces: ['text/plain'] },
+    schema: {
+      operationId: 'getEntryProof', tags: ['logs'], summary: 'C2SP tlog-proof of one entry against the latest checkpoint', params: EntryParams,
+      response: { 200: { description: 'a C2SP tlog-proof', content: { 'text/plain': { schema: Type.String() } } }, ...readErrors },
+    },
   }, async (req, reply) => {
     const log = await readableLog(req);
     const cp = await station.reader.checkpoint(log);

@@ -2,20 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { HotlineError } from '../../../core/errors.ts';
 import { IntegrityChecks } from '../../integrity-check.ts';
-import { memberOf } from '../app.ts';
+import { memberOf } from '../member-of.ts';
+import { IntegrityStatus as Status } from '../../../wire/integrity.ts';
+import { errors } from '../../../wire/responses.ts';
 
-const Run = Type.Object({
-  started: Type.Integer(),
-  finished: Type.Union([Type.Integer(), Type.Null()]),
-  state: Type.Union([Type.Literal('running'), Type.Literal('passed'), Type.Literal('failed'), Type.Literal('stopped')]),
-  reason: Type.Union([Type.Literal('startup'), Type.Literal('background'), Type.Literal('on-demand')]),
-  logs: Type.Integer(),
-  entries: Type.Integer(),
-  failure: Type.Union([Type.String(), Type.Null()]),
-});
-const Status = Type.Object({ running: Type.Union([Run, Type.Null()]), last: Type.Union([Run, Type.Null()]) });
-const Start = Type.Object({ wait: Type.Boolean({ default: false, description: 'answer only when the check has ended' }) });
+const Start = Type.Object({ wait: Type.Optional(Type.Boolean({ default: false, description: 'answer only when the check has ended' })) });
 const refusal = 'only an admin may run or read the integrity check';
+const failures = errors(400, 401, 403, 503);
 
 /**
  * The full integrity re-check on demand (admin): every entry's signature,
@@ -29,7 +22,7 @@ export async function integrityRoutes(app: FastifyInstance, options: { checks?: 
 
   app.get('/v1/station/integrity-check', {
     config: { only: { roles: ['admin'], refusal } },
-    schema: { summary: 'The running and the last full integrity check (admin)', response: { 200: Status } },
+    schema: { operationId: 'getIntegrityCheck', tags: ['integrity'], summary: 'The running and the last full integrity check (admin)', response: { 200: Status, ...failures } },
   }, async (req) => {
     await admin(req);
     return checks.status();
@@ -38,9 +31,10 @@ export async function integrityRoutes(app: FastifyInstance, options: { checks?: 
   app.post<{ Querystring: Static<typeof Start> }>('/v1/station/integrity-check', {
     config: { only: { roles: ['admin'], refusal } },
     schema: {
+      operationId: 'startIntegrityCheck', tags: ['integrity'],
       summary: 'Start a full integrity re-check of every log, or join the one running (admin); with wait=true, answer when it has ended',
       querystring: Start,
-      response: { 200: Status, 202: Status },
+      response: { 200: Status, 202: Status, ...failures, ...errors(413, 415) },
     },
   }, async (req, reply) => {
     await admin(req);

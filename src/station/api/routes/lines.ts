@@ -6,8 +6,10 @@ import { createLine } from '../../commands/line-creator.ts';
 import { exportBundle } from '../../export.ts';
 import { lineFor } from '../../line-access.ts';
 import { presentLine } from '../../presenters/line.ts';
-import { memberOf } from '../app.ts';
-import { LineParams, LineView, Text } from '../schemas.ts';
+import { memberOf } from '../member-of.ts';
+import { LineParams, Text } from '../schemas.ts';
+import { LineBundle, LineList, LineView } from '../../../wire/line.ts';
+import { errors } from '../../../wire/responses.ts';
 
 const NewLine = Type.Object(
   {
@@ -21,30 +23,32 @@ const NewLine = Type.Object(
 );
 const Members = Type.Object({ members: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000 }) }, { additionalProperties: false });
 
+const readErrors = errors(400, 401, 403, 404, 503);
+
 export async function lineRoutes(app: FastifyInstance) {
   const station = app.station;
 
-  app.get('/v1/lines', { schema: { summary: 'Lines you may see', response: { 200: Type.Object({ lines: Type.Array(LineView) }) } } }, async (req) => {
+  app.get('/v1/lines', { schema: { operationId: 'listLines', tags: ['lines'], summary: 'Lines you may see', response: { 200: LineList, ...errors(400, 401, 403, 503) } } }, async (req) => {
     const member = await memberOf(req);
     const members = await station.store.listMembers();
     const lines = (await station.store.listLines()).filter((l) => canSeeLine(member, { discreet: l.discreet, isMember: l.memberIds.includes(member.id), unassigned: l.memberIds.length === 0 }));
-    return { lines: lines.map((l) => presentLine(l, members)) };
+    return { lines: lines.map((l) => presentLine(l, members)) } satisfies LineList;
   });
 
-  app.post<{ Body: Static<typeof NewLine> }>('/v1/lines', { config: { only: { roles: ['admin'], refusal: 'only an admin may create lines' } }, schema: { summary: 'Create a line (admin)', body: NewLine, response: { 201: LineView } } }, async (req, reply) => {
+  app.post<{ Body: Static<typeof NewLine> }>('/v1/lines', { config: { only: { roles: ['admin'], refusal: 'only an admin may create lines' } }, schema: { operationId: 'createLine', tags: ['lines'], summary: 'Create a line (admin)', body: NewLine, response: { 201: LineView, ...errors(400, 401, 403, 409, 413, 415, 503) } } }, async (req, reply) => {
     const member = await memberOf(req);
     const line = await createLine(station, member, req.body);
     return reply.status(201).send(presentLine(line, await station.store.listMembers()));
   });
 
-  app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line', { config: { need: 'see' }, schema: { summary: 'One line', params: LineParams, response: { 200: LineView } } }, async (req) => {
+  app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line', { config: { need: 'see' }, schema: { operationId: 'getLine', tags: ['lines'], summary: 'One line', params: LineParams, response: { 200: LineView, ...readErrors } } }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'see');
     return presentLine(line, await station.store.listMembers());
   });
 
   app.put<{ Params: Static<typeof LineParams>; Body: Static<typeof Members> }>('/v1/lines/:line/members', {
     config: { need: 'manage' },
-    schema: { summary: 'Set which members of this station are on the line (admin)', params: LineParams, body: Members, response: { 200: LineView } },
+    schema: { operationId: 'setLineMembers', tags: ['lines'], summary: 'Set which members of this station are on the line (admin)', params: LineParams, body: Members, response: { 200: LineView, ...errors(400, 401, 403, 404, 413, 415, 503) } },
   }, async (req) => {
     const member = await memberOf(req);
     const line = await lineFor(station.store, member, req.params.line, 'manage');
@@ -60,10 +64,10 @@ export async function lineRoutes(app: FastifyInstance) {
 
   app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line/export', {
     config: { need: 'read' },
-    schema: { summary: 'Export every log of the line as an offline-verifiable bundle (hotline verify --bundle)', params: LineParams },
+    schema: { operationId: 'exportLine', tags: ['lines'], summary: 'Export every log of the line as an offline-verifiable bundle (hotline verify --bundle)', params: LineParams, response: { 200: LineBundle, ...readErrors } },
   }, async (req, reply) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
     reply.header('content-disposition', `attachment; filename="${line.id}.hotline.json"`);
-    return exportBundle(station.store, line);
+    return (await exportBundle(station.store, line)) satisfies LineBundle;
   });
 }

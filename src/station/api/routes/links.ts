@@ -4,31 +4,33 @@ import { HotlineError } from '../../../core/errors.ts';
 import { canSeeLine } from '../../../core/policy.ts';
 import { pinPeer } from '../../commands/peer-pinner.ts';
 import { fingerprint } from '../../identity.ts';
-import { memberOf } from '../app.ts';
+import { memberOf } from '../member-of.ts';
+import { AlarmList, LinkHistory, LinkList } from '../../../wire/link.ts';
+import { PeerList, PeerView } from '../../../wire/peer.ts';
+import { EvidenceList } from '../../../wire/evidence.ts';
+import { errors, signedIn, withBody } from '../../../wire/responses.ts';
 
-const LinkView = Type.Object({
-  peer: Type.String(),
-  status: Type.Union([Type.Literal('up'), Type.Literal('degraded'), Type.Literal('down')]),
-  since: Type.Integer(),
-  rttMs: Type.Union([Type.Number(), Type.Null()]),
-  endpoint: Type.Union([Type.String(), Type.Null()]),
-  uptime24h: Type.Number(),
-});
 const NewPeer = Type.Object({ name: Type.String({ maxLength: 64 }), key: Type.String({ maxLength: 300 }), urls: Type.Array(Type.String({ maxLength: 500 }), { maxItems: 8 }) }, { additionalProperties: false });
+const Hours = Type.Object({ hours: Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 366, description: 'how far back, in hours (24 if not given)' })) });
 
 export async function linkRoutes(app: FastifyInstance) {
   const station = app.station;
 
-  app.get('/v1/links', { schema: { summary: 'Status of the links to every pinned peer (from line tests / heartbeats)', response: { 200: Type.Object({ links: Type.Array(LinkView) }) } } }, async (req) => {
+  app.get('/v1/links', {
+    schema: { operationId: 'listLinks', tags: ['links'], summary: 'Status of the links to every pinned peer (from line tests / heartbeats)', response: { 200: LinkList, ...errors(...signedIn) } },
+  }, async (req) => {
     await memberOf(req);
     return { links: (await station.links?.views()) ?? [] };
   });
 
   app.get<{ Params: { peer: string }; Querystring: { hours?: number } }>('/v1/links/:peer/history', {
     schema: {
-      summary: 'Status changes of one link (uptime history)',
-      params: Type.Object({ peer: Type.String({ maxLength: 64 }) }),
-      querystring: Type.Object({ hours: Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 366 })) }),
+      operationId: 'getLinkHistory',
+      tags: ['links'],
+      summary: 'Status changes of one link (uptime history); 404 for a peer never pinned',
+      params: Type.Object({ peer: Type.String({ maxLength: 64, description: 'the peer\'s party name' }) }),
+      querystring: Hours,
+      response: { 200: LinkHistory, ...errors(400, ...signedIn, 404) },
     },
   }, async (req) => {
     await memberOf(req);
@@ -39,7 +41,13 @@ export async function linkRoutes(app: FastifyInstance) {
   });
 
   app.get<{ Querystring: { hours?: number } }>('/v1/alarms', {
-    schema: { summary: 'Alarms: links that went down, and evidence of equivocation on lines you may see', querystring: Type.Object({ hours: Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 366 })) }) },
+    schema: {
+      operationId: 'listAlarms',
+      tags: ['links'],
+      summary: 'Alarms: links that went down, and evidence of equivocation on lines you may see',
+      querystring: Hours,
+      response: { 200: AlarmList, ...errors(400, ...signedIn) },
+    },
   }, async (req) => {
     const member = await memberOf(req);
     const since = station.clock() - (req.query.hours ?? 24) * 3600_000;
@@ -57,13 +65,20 @@ export async function linkRoutes(app: FastifyInstance) {
     return { alarms: alarms.sort((a, b) => a.time - b.time) };
   });
 
-  app.get('/v1/peers', { config: { only: { roles: ['admin'], refusal: 'only an admin may see peer settings' } }, schema: { summary: 'Pinned peer stations (admin)' } }, async (req) => {
+  app.get('/v1/peers', { config: { only: { roles: ['admin'], refusal: 'only an admin may see peer settings' } }, schema: { operationId: 'listPeers', tags: ['peers'], summary: 'Pinned peer stations (admin)', response: { 200: PeerList, ...errors(...signedIn) } } }, async (req) => {
     const member = await memberOf(req);
     if (member.role !== 'admin') throw new HotlineError('forbidden', 'only an admin may see peer settings');
     return { peers: (await station.store.listPeers()).map((p) => ({ ...p, fingerprint: fingerprint(p.key) })) };
   });
 
-  app.post<{ Body: Static<typeof NewPeer> }>('/v1/peers', { config: { only: { roles: ['admin'], refusal: 'only an admin may pin peers' } }, schema: { summary: 'Pin a peer station (admin)', body: NewPeer } }, async (req, reply) => {
+  app.post<{ Body: Static<typeof NewPeer> }>('/v1/peers', { config: { only: { roles: ['admin'], refusal: 'only an admin may pin peers' } }, schema: {
+    operationId: 'pinPeer',
+    tags: ['peers'],
+    summary: 'Pin a peer station by its key (admin); pinning a name again replaces its key and addresses',
+    description: 'Refused with 400 when the key is not a verifier key, belongs to another name, or an address is not wss://.',
+    body: NewPeer,
+    response: { 201: { ...PeerView, description: 'pinned' }, ...errors(...signedIn, ...withBody) },
+  } }, async (req, reply) => {
     const member = await memberOf(req);
     if (member.role !== 'admin') throw new HotlineError('forbidden', 'only an admin may pin peers');
     const record = await pinPeer(station.store, station.name, req.body, { actor: member.name, address: req.ip, clock: station.clock });
@@ -71,7 +86,12 @@ export async function linkRoutes(app: FastifyInstance) {
     return reply.status(201).send({ ...record, fingerprint: fingerprint(record.key) });
   });
 
-  app.get('/v1/evidence', { config: { only: { roles: ['admin', 'auditor'], refusal: 'only admins and auditors may read evidence' } }, schema: { summary: 'Evidence of equivocation: a party that signed two histories (admin, auditor)' } }, async (req) => {
+  app.get('/v1/evidence', { config: { only: { roles: ['admin', 'auditor'], refusal: 'only admins and auditors may read evidence' } }, schema: {
+    operationId: 'listEvidence',
+    tags: ['links'],
+    summary: 'Evidence of equivocation: a party that signed two histories, on lines you may see (admin, auditor)',
+    response: { 200: EvidenceList, ...errors(...signedIn) },
+  } }, async (req) => {
     const member = await memberOf(req);
     if (member.role !== 'admin' && member.role !== 'auditor') throw new HotlineError('forbidden', 'only admins and auditors may read evidence');
     const out = [];

@@ -10,13 +10,21 @@ import { sendMessage, translateMessage } from '../../commands/message-sender.ts'
 import { lineFor } from '../../line-access.ts';
 import { presentMessage } from '../../presenters/message.ts';
 import { appendedView } from '../appended-view.ts';
-import { memberOf } from '../app.ts';
-import { Appended, ItemParams, LineParams } from '../schemas.ts';
+import { memberOf } from '../member-of.ts';
+import { ItemParams, LineParams } from '../schemas.ts';
+import { Appended } from '../../../wire/appended.ts';
+import { MessageList, MessageView } from '../../../wire/message.ts';
+import { errors } from '../../../wire/responses.ts';
 
+const LIMIT = 200;
 const MessageQuery = Type.Object({
   open: Type.Optional(Type.Boolean({ description: 'only messages still waiting for an acknowledgement' })),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: LIMIT })),
 });
+
+// A write that appends an entry: refused input (400, 413, 415), access (401, 403, 404), a settled item or a lost race (409), no leader or a recovery hold (503).
+const writeErrors = errors(400, 401, 403, 404, 409, 413, 415, 503);
+const readErrors = errors(400, 401, 403, 404, 503);
 
 export async function messageRoutes(app: FastifyInstance) {
   const station = app.station;
@@ -24,14 +32,19 @@ export async function messageRoutes(app: FastifyInstance) {
   app.post<{ Params: Static<typeof LineParams>; Body: Static<typeof MessageBody> }>('/v1/lines/:line/messages', {
     config: { need: 'write' },
     schema: {
+      operationId: 'sendMessage', tags: ['messages'],
       summary: 'Send a message (text or template, precedence, language); answers once it is on disk',
-      params: LineParams, body: MessageBody, response: { 201: Appended },
+      params: LineParams, body: MessageBody, response: { 201: Appended, ...writeErrors },
     },
   }, async (req, reply) => reply.status(201).send(appendedView(await sendMessage(station, await memberOf(req), req.params.line, req.body))));
 
   app.get<{ Params: Static<typeof LineParams>; Querystring: Static<typeof MessageQuery> }>('/v1/lines/:line/messages', {
     config: { need: 'read' },
-    schema: { summary: 'Messages with their state (sent, delivered, acknowledged, overdue), translations and escalations, newest first', params: LineParams, querystring: MessageQuery },
+    schema: {
+      operationId: 'listMessages', tags: ['messages'],
+      summary: 'Messages with their state (sent, delivered, acknowledged, overdue), translations and escalations, newest first',
+      params: LineParams, querystring: MessageQuery, response: { 200: MessageList, ...readErrors },
+    },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
     const state = await lineStateOf(station, line.id);
@@ -43,14 +56,14 @@ export async function messageRoutes(app: FastifyInstance) {
       const view = presentMessage(state, m, receipts.get(m.party) ?? new Map(), now);
       if (req.query.open && view.status === 'acknowledged') continue;
       views.push(view);
-      if (views.length >= req.query.limit) break;
+      if (views.length >= (req.query.limit ?? LIMIT)) break;
     }
-    return { messages: views, precedences };
+    return { messages: views, precedences: [...precedences] } satisfies MessageList;
   });
 
   app.get<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/messages/:id', {
     config: { need: 'read' },
-    schema: { summary: 'One message with its state', params: ItemParams },
+    schema: { operationId: 'getMessage', tags: ['messages'], summary: 'One message with its state', params: ItemParams, response: { 200: MessageView, ...readErrors } },
   }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
     const state = await lineStateOf(station, line.id);
@@ -61,11 +74,11 @@ export async function messageRoutes(app: FastifyInstance) {
 
   app.post<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/items/:id/ack', {
     config: { need: 'acknowledge' },
-    schema: { summary: 'Acknowledge another party\'s message, notice or check call, in your name', params: ItemParams, response: { 201: Appended } },
+    schema: { operationId: 'acknowledgeItem', tags: ['messages'], summary: 'Acknowledge another party\'s message, notice or check call, in your name', params: ItemParams, response: { 201: Appended, ...writeErrors } },
   }, async (req, reply) => reply.status(201).send(appendedView(await acknowledge(station, await memberOf(req), req.params.line, req.params.id))));
 
   app.post<{ Params: Static<typeof ItemParams>; Body: Static<typeof TranslationBody> }>('/v1/lines/:line/messages/:id/translations', {
     config: { need: 'translate' },
-    schema: { summary: 'Attach a translation (sight, rough or official) beside the untouched original', params: ItemParams, body: TranslationBody, response: { 201: Appended } },
+    schema: { operationId: 'translateMessage', tags: ['messages'], summary: 'Attach a translation (sight, rough or official) beside the untouched original', params: ItemParams, body: TranslationBody, response: { 201: Appended, ...writeErrors } },
   }, async (req, reply) => reply.status(201).send(appendedView(await translateMessage(station, await memberOf(req), req.params.line, req.params.id, req.body))));
 }

@@ -2,8 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { HotlineError } from '../../../core/errors.ts';
 import type { Member } from '../../../core/policy.ts';
-import { SecurityPolicy } from '../../sign-in/policy.ts';
-import { memberOf } from '../app.ts';
+import { SecurityPolicy } from '../../../wire/security-policy.ts';
+import { SecurityLog } from '../../../wire/security-log.ts';
+import { errors, signedIn, withBody } from '../../../wire/responses.ts';
+import { memberOf } from '../member-of.ts';
 
 const LogQuery = Type.Object(
   {
@@ -23,7 +25,22 @@ export async function securityRoutes(app: FastifyInstance) {
 
   app.get<{ Querystring: Static<typeof LogQuery> }>('/v1/security/log', {
     config: { only: { roles: ['admin', 'auditor'], refusal: 'only auditors and admins may read the security log' } },
-    schema: { summary: 'The security log: sign-ins, failures, lockouts, second factors, tokens, member and peer changes (auditor, admin)', querystring: LogQuery },
+    schema: {
+      operationId: 'getSecurityLog',
+      tags: ['security'],
+      summary: 'The security log: sign-ins, failures, lockouts, second factors, tokens, member and peer changes (auditor, admin)',
+      querystring: LogQuery,
+      response: {
+        200: {
+          description: 'the events, oldest first; with ?format=jsonl one event (a SecurityEvent) a line, as a download',
+          content: {
+            'application/json': { schema: SecurityLog },
+            'application/x-ndjson': { schema: { type: 'string' } },
+          },
+        },
+        ...errors(400, ...signedIn),
+      },
+    },
   }, async (req, reply) => {
     const member = await memberOf(req);
     if (!mayAudit(member)) throw new HotlineError('forbidden', 'only auditors and admins may read the security log');
@@ -40,7 +57,12 @@ export async function securityRoutes(app: FastifyInstance) {
 
   app.get('/v1/security/policy', {
     config: { only: { roles: ['admin', 'auditor'], refusal: 'only auditors and admins may read the sign-in policy' } },
-    schema: { summary: 'The sign-in policy: which roles need a second factor, the idle timeout, the lockout (auditor, admin)', response: { 200: SecurityPolicy } },
+    schema: {
+      operationId: 'getSecurityPolicy',
+      tags: ['security'],
+      summary: 'The sign-in policy: which roles need a second factor, the idle timeout, the lockout (auditor, admin)',
+      response: { 200: SecurityPolicy, ...errors(...signedIn) },
+    },
   }, async (req) => {
     const member = await memberOf(req);
     if (!mayAudit(member)) throw new HotlineError('forbidden', 'only auditors and admins may read the sign-in policy');
@@ -49,7 +71,13 @@ export async function securityRoutes(app: FastifyInstance) {
 
   app.put<{ Body: SecurityPolicy }>('/v1/security/policy', {
     config: { only: { roles: ['admin'], refusal: 'only an admin may set the sign-in policy' } },
-    schema: { summary: 'Set the sign-in policy (admin)', body: SecurityPolicy, response: { 200: SecurityPolicy } },
+    schema: {
+      operationId: 'setSecurityPolicy',
+      tags: ['security'],
+      summary: 'Set the sign-in policy (admin): all of it, as GET gives it',
+      body: SecurityPolicy,
+      response: { 200: SecurityPolicy, ...errors(...signedIn, ...withBody) },
+    },
   }, async (req) => {
     const member = await memberOf(req);
     if (member.role !== 'admin') throw new HotlineError('forbidden', 'only an admin may set the sign-in policy');

@@ -4,8 +4,13 @@ import { HotlineError } from '../../../core/errors.ts';
 import { credentialId, hashToken } from '../../auth.ts';
 import { relyingParty } from '../../sign-in/passkeys.ts';
 import type { SecondFactorMethod, SignInResult } from '../../sign-in/sign-in.ts';
-import { bearer, memberOf } from '../app.ts';
-import { MemberView } from '../schemas.ts';
+import { bearer, memberOf } from '../member-of.ts';
+import { MemberView } from '../../../wire/member.ts';
+import { Preferences } from '../../../wire/preferences.ts';
+import { ConsoleSetup } from '../../../wire/console-setup.ts';
+import { PendingSignIn, SessionReply } from '../../../wire/session.ts';
+import { WebAuthnOptions } from '../../../wire/second-factor.ts';
+import { errors, noContent, signedIn, withBody } from '../../../wire/responses.ts';
 import { secondFactorRoutes } from './second-factor.ts';
 import { securityRoutes } from './security.ts';
 import { tokenRoutes } from './tokens.ts';
@@ -15,16 +20,11 @@ const CodeStep = Type.Object({ pending: Type.String({ minLength: 1, maxLength: 1
 const PendingOnly = Type.Object({ pending: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
 const PasskeyStep = Type.Object({ pending: Type.String({ minLength: 1, maxLength: 100 }), response: Type.Object({}, { additionalProperties: true, description: 'AuthenticationResponseJSON from the browser' }) }, { additionalProperties: false });
 
-const Method = Type.Union([Type.Literal('totp'), Type.Literal('passkey'), Type.Literal('recovery')]);
-export const SessionReply = Type.Object({
-  token: Type.String(),
-  expiresAt: Type.Integer(),
-  member: MemberView,
-  idleMinutes: Type.Integer(),
-  mustEnrol: Type.Optional(Type.Boolean({ description: 'the role requires a second factor and none is enrolled: this session may only enrol one' })),
-});
-const PendingReply = Type.Object({ pending: Type.String(), methods: Type.Array(Method), expiresAt: Type.Integer() });
-const Refusals = { 401: { $ref: 'ErrorReply#' }, 423: { $ref: 'ErrorReply#' }, 429: { $ref: 'ErrorReply#' } };
+/**
+ * A sign-in step is refused for a wrong name, password or code (401, all alike), a locked account (423)
+ * or too many attempts (429, with Retry-After); it is a write, passed to the leader on a replica (503).
+ */
+const Refusals = errors(...withBody, 401, 403, 423, 429, 503);
 
 /** What a session of a member who must enrol a second factor may still do (the sign-in contract). */
 const ENROLMENT_ROUTES = new Set(['GET /v1/me', 'DELETE /v1/session']);
@@ -58,10 +58,12 @@ export async function sessionRoutes(app: FastifyInstance) {
   app.post<{ Body: Static<typeof Login> }>('/v1/session', {
     config: { public: true },
     schema: {
+      operationId: 'signIn',
+      tags: ['session'],
       security: [],
       summary: 'Sign in with name and password: a session (201), or a pending sign-in that needs a second factor (202)',
       body: Login,
-      response: { 201: SessionReply, 202: PendingReply, ...Refusals },
+      response: { 201: { ...SessionReply, description: 'signed in' }, 202: { ...PendingSignIn, description: 'the password was right: finish with a second factor' }, ...Refusals },
     },
   }, async (req, reply) => refusing(reply, async () => send(reply, await signIn.password(req.body.name, req.body.password, from(req)))));
 
@@ -69,10 +71,12 @@ export async function sessionRoutes(app: FastifyInstance) {
     app.post<{ Body: Static<typeof CodeStep> }>(`/v1/session/${method}`, {
       config: { public: true },
       schema: {
+        operationId: method === 'totp' ? 'signInWithTotp' : 'signInWithRecoveryCode',
+        tags: ['session'],
         security: [],
         summary: method === 'totp' ? 'Finish a sign-in with a TOTP code from the authenticator app' : 'Finish a sign-in with a recovery code (each works once)',
         body: CodeStep,
-        response: { 201: SessionReply, ...Refusals },
+        response: { 201: { ...SessionReply, description: 'signed in' }, ...Refusals },
       },
     }, async (req, reply) => refusing(reply, async () => reply.status(201).send(await signIn.secondStep(method, req.body.pending, { code: req.body.code }, from(req)))));
   step('totp');
@@ -80,18 +84,40 @@ export async function sessionRoutes(app: FastifyInstance) {
 
   app.post<{ Body: Static<typeof PendingOnly> }>('/v1/session/passkey/options', {
     config: { public: true },
-    schema: { security: [], summary: 'The WebAuthn challenge for finishing a sign-in with a passkey (PublicKeyCredentialRequestOptionsJSON)', body: PendingOnly },
+    schema: {
+      operationId: 'getPasskeySignInOptions',
+      tags: ['session'],
+      security: [],
+      summary: 'The WebAuthn challenge for finishing a sign-in with a passkey (PublicKeyCredentialRequestOptionsJSON)',
+      description: 'Refused with 401 for a pending sign-in that is unknown or expired, and 400 for a member with no passkey.',
+      body: PendingOnly,
+      response: { 200: WebAuthnOptions, ...errors(...withBody, 401, 403, 503) },
+    },
   }, async (req) => signIn.passkeyOptions(req.body.pending, relyingParty(req.headers, station.name)));
 
   app.post<{ Body: Static<typeof PasskeyStep> }>('/v1/session/passkey', {
     config: { public: true },
-    schema: { security: [], summary: 'Finish a sign-in with a passkey\'s answer (AuthenticationResponseJSON)', body: PasskeyStep, response: { 201: SessionReply, ...Refusals } },
+    schema: {
+      operationId: 'signInWithPasskey',
+      tags: ['session'],
+      security: [],
+      summary: 'Finish a sign-in with a passkey\'s answer (AuthenticationResponseJSON)',
+      body: PasskeyStep,
+      response: { 201: { ...SessionReply, description: 'signed in' }, ...Refusals },
+    },
   }, async (req, reply) => refusing(reply, async () => {
     const rp = relyingParty(req.headers, station.name);
     return reply.status(201).send(await signIn.secondStep('passkey', req.body.pending, { response: req.body.response as never, rp }, from(req)));
   }));
 
-  app.delete('/v1/session', { schema: { summary: 'Sign out: revoke the token used for this request, close the event streams opened with it and void its tickets' } }, async (req, reply) => {
+  app.delete('/v1/session', {
+    schema: {
+      operationId: 'signOut',
+      tags: ['session'],
+      summary: 'Sign out: revoke the token used for this request, close the event streams opened with it and void its tickets',
+      response: { 204: noContent('signed out'), ...errors(...signedIn, ...withBody) },
+    },
+  }, async (req, reply) => {
     const member = await memberOf(req);
     const hash = hashToken(bearer(req)!);
     await station.auth.revokeHash(hash);
@@ -99,17 +125,16 @@ export async function sessionRoutes(app: FastifyInstance) {
     return reply.status(204).send();
   });
 
-  app.get('/v1/me', { schema: { summary: 'The member this token stands for', response: { 200: MemberView } } }, async (req) => memberOf(req));
+  app.get('/v1/me', {
+    schema: { operationId: 'getMe', tags: ['me'], summary: 'The member this token stands for', response: { 200: MemberView, ...errors(...signedIn) } },
+  }, async (req) => memberOf(req));
 
-  const Preferences = Type.Object(
-    {
-      lang: Type.Optional(Type.Union(['en', 'ru', 'uk', 'fr'].map((l) => Type.Literal(l)))),
-      zone: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_+/-]+$', description: 'IANA time zone for dates and times' })),
-    },
-    { additionalProperties: false },
-  );
-  app.get('/v1/me/preferences', { schema: { summary: 'Your console preferences (language, time zone)', response: { 200: Preferences } } }, async (req) => station.store.preferences((await memberOf(req)).id));
-  app.put<{ Body: Static<typeof Preferences> }>('/v1/me/preferences', { schema: { summary: 'Set your console preferences', body: Preferences, response: { 200: Preferences } } }, async (req) => {
+  app.get('/v1/me/preferences', {
+    schema: { operationId: 'getPreferences', tags: ['me'], summary: 'Your console preferences (language, time zone)', response: { 200: Preferences, ...errors(...signedIn) } },
+  }, async (req) => station.store.preferences((await memberOf(req)).id));
+  app.put<{ Body: Static<typeof Preferences> }>('/v1/me/preferences', {
+    schema: { operationId: 'setPreferences', tags: ['me'], summary: 'Set your console preferences (the ones given; the others stay)', body: Preferences, response: { 200: Preferences, ...errors(...signedIn, ...withBody) } },
+  }, async (req) => {
     const member = await memberOf(req);
     const prefs = { ...(await station.store.preferences(member.id)), ...req.body } as Record<string, string>;
     await station.store.setPreferences(member.id, prefs);
@@ -117,7 +142,12 @@ export async function sessionRoutes(app: FastifyInstance) {
   });
 
   app.get('/v1/console', {
-    schema: { summary: 'What the web console needs to start: this station\'s name and the ICE servers for calls', response: { 200: Type.Object({ station: Type.String(), iceServers: Type.Array(Type.Unknown()) }) } },
+    schema: {
+      operationId: 'getConsoleSetup',
+      tags: ['me'],
+      summary: 'What the web console needs to start: this station\'s name and the ICE servers for calls',
+      response: { 200: ConsoleSetup, ...errors(...signedIn) },
+    },
   }, async (req) => {
     await memberOf(req);
     return { station: station.name, iceServers: station.config.iceServers };

@@ -4,7 +4,9 @@ import { HotlineError } from '../../../core/errors.ts';
 import { canManageMembers } from '../../../core/policy.ts';
 import { credentialId, hashToken } from '../../auth.ts';
 import { TOKEN_DEFAULT_HOURS, TOKEN_MAX_HOURS, tokenExpiry } from '../../sign-in/token-lifetime.ts';
-import { bearer, memberOf } from '../app.ts';
+import { bearer, memberOf } from '../member-of.ts';
+import { CredentialList, IssuedToken } from '../../../wire/token.ts';
+import { errors, noContent, signedIn, withBody } from '../../../wire/responses.ts';
 
 const TokenRequest = Type.Object(
   {
@@ -13,24 +15,19 @@ const TokenRequest = Type.Object(
   },
   { additionalProperties: false },
 );
-const Issued = Type.Object({ id: Type.String(), token: Type.String(), expiresAt: Type.Integer() });
-const Credential = Type.Object({
-  id: Type.String(),
-  member: Type.String(),
-  label: Type.String(),
-  kind: Type.Union([Type.Literal('session'), Type.Literal('token')]),
-  createdAt: Type.Integer(),
-  expiresAt: Type.Union([Type.Integer(), Type.Null()]),
-  lastUsedAt: Type.Union([Type.Integer(), Type.Null()]),
-  current: Type.Boolean({ description: 'the credential this request was made with' }),
-});
 
 /** API tokens and sessions: made, listed and revoked by their member (an admin: anyone's). */
 export async function tokenRoutes(app: FastifyInstance) {
   const station = app.station;
 
   app.post<{ Body: Static<typeof TokenRequest> }>('/v1/tokens', {
-    schema: { summary: 'Create an API token for automation, acting as yourself', body: TokenRequest, response: { 201: Issued } },
+    schema: {
+      operationId: 'createToken',
+      tags: ['tokens'],
+      summary: 'Create an API token for automation, acting as yourself',
+      body: TokenRequest,
+      response: { 201: { ...IssuedToken, description: 'the token, shown once' }, ...errors(...signedIn, ...withBody) },
+    },
   }, async (req, reply) => {
     const member = await memberOf(req);
     const expiresAt = tokenExpiry(station.clock(), req.body.expiresInHours);
@@ -42,9 +39,12 @@ export async function tokenRoutes(app: FastifyInstance) {
 
   app.get<{ Querystring: { member?: string } }>('/v1/tokens', {
     schema: {
+      operationId: 'listTokens',
+      tags: ['tokens'],
       summary: 'Your sessions and API tokens (an admin may ask for ?member=NAME)',
+      description: 'Another member\'s are refused with 403 to all but an admin; an admin asking for a member who does not exist gets 404.',
       querystring: Type.Object({ member: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false }),
-      response: { 200: Type.Array(Credential) },
+      response: { 200: CredentialList, ...errors(400, ...signedIn, 404) },
     },
   }, async (req) => {
     const member = await memberOf(req);
@@ -68,8 +68,11 @@ export async function tokenRoutes(app: FastifyInstance) {
 
   app.delete<{ Params: { id: string } }>('/v1/tokens/:id', {
     schema: {
+      operationId: 'revokeToken',
+      tags: ['tokens'],
       summary: 'Revoke one of your sessions or tokens (an admin: anyone\'s); event streams opened with it close at once',
-      params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{16}$' }) }),
+      params: Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{16}$', description: 'the credential id' }) }),
+      response: { 204: noContent('revoked'), ...errors(...signedIn, ...withBody, 404) },
     },
   }, async (req, reply) => {
     const member = await memberOf(req);

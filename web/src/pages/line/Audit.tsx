@@ -5,7 +5,7 @@ import { t } from '../../app/t.ts';
 import { formatTime } from '../../i18n/index.ts';
 import { cosigners, parseCheckpointNote, shellWord, type Checkpoint, type Cosignature } from '../../audit/checkpoint.ts';
 import { downloadWithToken } from '../../audit/download.ts';
-import type { LineInfo } from '../Line.tsx';
+import type { LineView } from '../../../../src/wire/line.ts';
 import '../../audit/audit.css';
 
 interface LogView { party: string; note: string | null; checkpoint: Checkpoint | null; cosignatures: Cosignature[]; error?: string }
@@ -30,7 +30,7 @@ async function readLog(line: string, party: string): Promise<LogView> {
   }
 }
 
-export function Audit({ line }: { line: LineInfo }) {
+export function Audit({ line }: { line: LineView }) {
   const [logs, setLogs] = useState<LogView[] | null>(null);
   const [loadedAt, setLoadedAt] = useState<number | null>(null);
   const [download, setDownload] = useState<{ busy: boolean; error: string; done: string }>({ busy: false, error: '', done: '' });

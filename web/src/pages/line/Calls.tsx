@@ -6,12 +6,13 @@ import { formatTime } from '../../i18n/index.ts';
 import { outcome, whoCalled } from '../../calls/describe.ts';
 import { askNotificationPermission, notificationPermission } from '../../calls/notify.ts';
 import { active, placeCall } from '../../calls/session.ts';
-import { speaks, type CallView } from '../../calls/types.ts';
+import { speaks } from '../../../../src/wire/speaking.ts';
+import type { CallView } from '../../calls/types.ts';
 import '../../calls/calls.css';
-import type { LineInfo } from '../Line.tsx';
+import type { LineView } from '../../../../src/wire/line.ts';
 
 /** The line's calls, newest first, with their outcomes; and a form to place one. */
-export function Calls({ line }: { line: LineInfo }) {
+export function Calls({ line }: { line: LineView }) {
   const [calls, setCalls] = useState<CallView[] | null>(null);
   const [error, setError] = useState('');
   const load = () => get<{ calls: CallView[] }>(lineUrl(line.id, '/calls')).then((r) => { setCalls(r.calls); setError(''); }, (e) => setError((e as Error).message));
@@ -59,7 +60,7 @@ export function Calls({ line }: { line: LineInfo }) {
   );
 }
 
-function PlaceCall({ line }: { line: LineInfo }) {
+function PlaceCall({ line }: { line: LineView }) {
   const others = line.parties.map((p) => p.name).filter((p) => p !== stationName.value);
   const [to, setTo] = useState('');
   const [toParty, setToParty] = useState(others[0] ?? '');

@@ -4,37 +4,25 @@ import { events, stationName, zone } from '../../app/session.ts';
 import { t } from '../../app/t.ts';
 import { formatDuration, formatTime } from '../../i18n/index.ts';
 import { downloadWithToken } from '../../audit/download.ts';
-import { CallTimeline, ChartDefs, StatusLegend, describeCall, type TimelineCall } from '../../charts/CallTimeline.tsx';
+import { CallTimeline, ChartDefs, StatusLegend, describeCall } from '../../charts/CallTimeline.tsx';
 import { UptimeChart, UptimeLegend, segments, type LinkEvent, type PeerUptime } from '../../charts/UptimeChart.tsx';
 import { DAY, HOUR } from '../../charts/scale.ts';
-import type { LineInfo } from '../Line.tsx';
+import type { LineView } from '../../../../src/wire/line.ts';
+import { precedences } from '../../../../src/wire/precedence.ts';
+import type { ContactHistory } from '../../../../src/wire/history.ts';
+import type { LinkHistory, LinkList } from '../../../../src/wire/link.ts';
 import '../../charts/history.css';
 
 type Period = '7d' | '30d' | 'all';
 const periods: Period[] = ['7d', '30d', 'all'];
-const precedences = ['FLASH', 'IMMEDIATE', 'PRIORITY', 'ROUTINE'] as const;
-
-interface Counts { attempts: number; accepted: number; declined: number; unanswered: number; cancelled: number; lastSpoke: number | null }
-interface Pair extends Counts { caller: { party: string; name: string }; callee: { party: string; name: string | null }; talkMs: number }
-interface HistoryReply {
-  line: string;
-  from: number | null;
-  to: number | null;
-  calls: Counts;
-  pairs: Pair[];
-  ackMedianMs: Record<string, { count: number; medianMs: number | null }>;
-  checks: { sent: number; answered: number; late: number; missed: number; missedWhileLinkUp: number; missedWhileLinkDown: number };
-  timeline: TimelineCall[];
-}
-interface LinkView { peer: string; status: 'up' | 'degraded' | 'down'; since: number; uptime24h: number }
 
 function periodStart(p: Period, now: number): number | undefined {
   return p === '7d' ? now - 7 * DAY : p === '30d' ? now - 30 * DAY : undefined;
 }
 
-export function History({ line }: { line: LineInfo }) {
+export function History({ line }: { line: LineView }) {
   const [period, setPeriod] = useState<Period>('30d');
-  const [data, setData] = useState<{ history: HistoryReply; now: number } | null>(null);
+  const [data, setData] = useState<{ history: ContactHistory; now: number } | null>(null);
   const [uptime, setUptime] = useState<{ peers: PeerUptime[]; now: number } | null>(null);
   const [error, setError] = useState('');
   const [download, setDownload] = useState<{ busy: boolean; error: string; done: string }>({ busy: false, error: '', done: '' });
@@ -45,7 +33,7 @@ export function History({ line }: { line: LineInfo }) {
     const now = Date.now();
     const from = periodStart(period, now);
     try {
-      const history = await get<HistoryReply>(lineUrl(line.id, `/history${from === undefined ? '' : `?from=${from}`}`));
+      const history = await get<ContactHistory>(lineUrl(line.id, `/history${from === undefined ? '' : `?from=${from}`}`));
       setData({ history, now });
       setError('');
     } catch (e) {
@@ -55,11 +43,11 @@ export function History({ line }: { line: LineInfo }) {
   const loadUptime = async () => {
     const now = Date.now();
     try {
-      const { links } = await get<{ links: LinkView[] }>('/v1/links');
+      const { links } = await get<LinkList>('/v1/links');
       const peers = await Promise.all(others.map(async (peer): Promise<PeerUptime> => {
         const view = links.find((l) => l.peer === peer);
         // A week of changes, so the status at the start of the last 24 hours is known.
-        const events = await get<{ events: LinkEvent[] }>(`/v1/links/${encodeURIComponent(peer)}/history?hours=168`).then((r) => r.events, () => [] as LinkEvent[]);
+        const events = await get<LinkHistory>(`/v1/links/${encodeURIComponent(peer)}/history?hours=168`).then((r) => r.events, () => [] as LinkEvent[]);
         return { peer, status: view?.status ?? 'unknown', since: view?.since ?? null, uptime24h: view?.uptime24h ?? null, events };
       }));
       setUptime({ peers, now });
@@ -237,7 +225,7 @@ export function History({ line }: { line: LineInfo }) {
   );
 }
 
-function Timeline({ history, now, period, parties }: { history: HistoryReply; now: number; period: Period; parties: string[] }) {
+function Timeline({ history, now, period, parties }: { history: ContactHistory; now: number; period: Period; parties: string[] }) {
   const calls = history.timeline;
   const first = calls.length ? calls[0].time : now - 7 * DAY;
   const from = history.from ?? Math.min(first, now - HOUR) - Math.max(HOUR, (now - first) * 0.03);

@@ -4,9 +4,12 @@ import { events, lang, me, stationName, zone } from '../../app/session.ts';
 import { t } from '../../app/t.ts';
 import { formatTime } from '../../i18n/index.ts';
 import { closedRing, formatCoordinate, parsePositions } from '../../map/coords.ts';
-import { noticeKinds, partyStyles, type ConflictView, type NoticeArea, type NoticeView, type PartyStyle, type Position } from '../../map/types.ts';
+import { noticeKinds } from '../../../../src/wire/notice-kind.ts';
+import { speaks } from '../../../../src/wire/speaking.ts';
+import type { NoticeList } from '../../../../src/wire/notice.ts';
+import { partyStyles, type ConflictView, type NoticeArea, type NoticeView, type PartyStyle, type Position } from '../../map/types.ts';
 import { utcToZoned, zonedToUtc } from '../../map/zoned-time.ts';
-import type { LineInfo } from '../Line.tsx';
+import type { LineView } from '../../../../src/wire/line.ts';
 import '../../map/notices.css';
 
 // The map (d3-geo and the bundled country shapes) is loaded with the tab, not with the console.
@@ -14,12 +17,8 @@ type MapModule = typeof import('../../map/NoticeMap.tsx');
 let mapModule: Promise<MapModule> | undefined;
 const loadMap = () => (mapModule ??= import('../../map/NoticeMap.tsx'));
 
-interface NoticesReply { notices: NoticeView[]; conflicts: ConflictView[] }
-
-const speakers = ['principal', 'duty_officer'];
-
-export function Notices({ line }: { line: LineInfo }) {
-  const [data, setData] = useState<NoticesReply | null>(null);
+export function Notices({ line }: { line: LineView }) {
+  const [data, setData] = useState<NoticeList | null>(null);
   const [error, setError] = useState('');
   const [map, setMap] = useState<MapModule | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -27,7 +26,7 @@ export function Notices({ line }: { line: LineInfo }) {
   const [drawing, setDrawing] = useState(false);
   const [picked, setPicked] = useState<Position | null>(null);
 
-  const load = () => get<NoticesReply>(lineUrl(line.id, '/notices')).then((d) => { setData(d); setError(''); }, (e) => setError((e as Error).message));
+  const load = () => get<NoticeList>(lineUrl(line.id, '/notices')).then((d) => { setData(d); setError(''); }, (e) => setError((e as Error).message));
 
   useEffect(() => {
     setData(null);
@@ -46,7 +45,7 @@ export function Notices({ line }: { line: LineInfo }) {
   const numbers = useMemo(() => new Map([...notices].sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1)).map((n, i) => [n.id, i + 1])), [notices]);
   const active = (data?.conflicts ?? []).filter((c) => c.active);
   const conflicted = useMemo(() => new Set(active.flatMap((c) => c.notices)), [data]);
-  const canSpeak = !!me.value && speakers.includes(me.value.role) && line.members.includes(me.value.name);
+  const canSpeak = !!me.value && speaks(me.value.role, line.members.includes(me.value.name));
 
   if (error && !data) return <p role="alert" class="error" data-view="Notices">{t('error.generic', { message: error })}</p>;
 
@@ -149,7 +148,7 @@ function describeArea(area: NoticeArea): string {
 }
 
 function NoticeItem(props: {
-  line: LineInfo; notice: NoticeView; number: number; numbers: Map<string, number>; notices: NoticeView[]; style?: PartyStyle; index: number;
+  line: LineView; notice: NoticeView; number: number; numbers: Map<string, number>; notices: NoticeView[]; style?: PartyStyle; index: number;
   ours: string; canSpeak: boolean; conflict: boolean; selected: boolean; onSelect(id: string | null): void; reload(): Promise<void>; map: MapModule | null;
 }) {
   const { line, notice: n, number, numbers, notices, style, index, ours, canSpeak, conflict, selected, onSelect, reload, map } = props;
@@ -256,7 +255,7 @@ function nextHour(): number {
 }
 
 function FileNotice({ line, drawing, setDrawing, picked, clearPicked, onDraft, reload }: {
-  line: LineInfo; drawing: boolean; setDrawing(v: boolean): void; picked: Position | null; clearPicked(): void;
+  line: LineView; drawing: boolean; setDrawing(v: boolean): void; picked: Position | null; clearPicked(): void;
   onDraft(d: { area: NoticeArea | null; vertices: Position[] }): void; reload(): Promise<void>;
 }) {
   const z = zone.value;

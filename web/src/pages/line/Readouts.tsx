@@ -4,14 +4,15 @@ import { events, lang, me, stationName, zone } from '../../app/session.ts';
 import { t } from '../../app/t.ts';
 import { formatTime, languageNames, languages, type Language } from '../../i18n/index.ts';
 import { outcome, whoCalled } from '../../calls/describe.ts';
-import { speaks, type CallView, type Draft, type ReadoutVersion, type ReadoutsView } from '../../calls/types.ts';
+import { speaks } from '../../../../src/wire/speaking.ts';
+import type { CallView, Draft, ReadoutVersion, ReadoutsView } from '../../calls/types.ts';
 import '../../calls/calls.css';
-import type { LineInfo } from '../Line.tsx';
+import type { LineView } from '../../../../src/wire/line.ts';
 
 const callUrl = (line: string, id: string, rest = '') => lineUrl(line, `/calls/${encodeURIComponent(id)}${rest}`);
 
 /** Each party's account of a call, side by side; and ours to draft and publish. */
-export function Readouts({ line }: { line: LineInfo }) {
+export function Readouts({ line }: { line: LineView }) {
   const [calls, setCalls] = useState<CallView[] | null>(null);
   const [chosen, setChosen] = useState('');
   const [error, setError] = useState('');
@@ -53,7 +54,7 @@ export function Readouts({ line }: { line: LineInfo }) {
   );
 }
 
-function OfCall({ line, call }: { line: LineInfo; call: CallView }) {
+function OfCall({ line, call }: { line: LineView; call: CallView }) {
   const [view, setView] = useState<ReadoutsView | null>(null);
   const [error, setError] = useState('');
   const [text, setText] = useState('');

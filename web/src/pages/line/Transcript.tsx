@@ -2,18 +2,21 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import { me, stationName, zone } from '../../app/session.ts';
 import { t } from '../../app/t.ts';
 import { formatTime } from '../../i18n/index.ts';
-import type { LineInfo } from '../Line.tsx';
+import { speaks, translates } from '../../../../src/wire/speaking.ts';
+import type { LineView } from '../../../../src/wire/line.ts';
 import { Compose } from './transcript/Compose.tsx';
 import type { ItemContext } from './transcript/context.ts';
-import { deriveMessage, relate, useTranscript } from './transcript/data.ts';
+import { indexEntries, useTranscript } from './transcript/data.ts';
 import { CheckItem, EventItem } from './transcript/EventItem.tsx';
-import { awaitsUs, MessageItem, statusNow } from './transcript/MessageItem.tsx';
+import { awaitsUs, MessageItem } from './transcript/MessageItem.tsx';
 import { flashTone } from './transcript/sound.ts';
 import { domId, idOf, type MessageView, type RawItem } from './transcript/types.ts';
 import './transcript/transcript.css';
 
 type Row = { type: 'item'; item: RawItem } | { type: 'tests'; items: RawItem[] };
 const TEST_KINDS = new Set(['line.test', 'line.test.reply']);
+/** How far the station's clock may be behind ours before the console stops asking it whether a deadline passed. */
+const SKEW_MS = 10_000;
 
 /** Groups runs of line tests into one muted row unless the reader asked to see each. */
 function rowsOf(items: RawItem[], showTests: boolean): Row[] {
@@ -33,10 +36,9 @@ function rowsOf(items: RawItem[], showTests: boolean): Row[] {
  * precedence and translations, every other entry as one line, and the
  * form to write. Live: refetched on the line's events.
  */
-export function Transcript({ line }: { line: LineInfo }) {
+export function Transcript({ line }: { line: LineView }) {
   const { data, error, refresh, earlier, loadingEarlier } = useTranscript(line.id);
   const [showTests, setShowTests] = useState(false);
-  const [now, setNow] = useState(Date.now());
   const [polite, setPolite] = useState('');
   const scroller = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLOListElement>(null);
@@ -45,39 +47,33 @@ export function Transcript({ line }: { line: LineInfo }) {
   const seen = useRef<Set<string> | null>(null);
 
   const role = me.value?.role ?? '';
-  const canSpeak = role === 'principal' || role === 'duty_officer';
-  const canTranslate = canSpeak || role === 'translator';
+  const canSpeak = speaks(role);
+  const canTranslate = translates(role);
   const us = stationName.value;
   const parties = useMemo(() => line.parties.map((p) => p.name), [line]);
-  const related = useMemo(() => relate(data?.items ?? []), [data]);
-
-  // Message states: the station's view where its list reached, worked out from the window otherwise.
-  const views = useMemo(() => {
-    const out = new Map<string, MessageView>();
-    for (const item of data?.items ?? []) {
-      if (item.kind !== 'message') continue;
-      const id = idOf(item);
-      out.set(id, data!.messages.get(id) ?? deriveMessage(item, related, parties, Date.now()));
-    }
-    return out;
-  }, [data, related, parties]);
+  const entries = useMemo(() => indexEntries(data?.items ?? []), [data]);
+  // Message states are the station's (useTranscript reads one for every message in view).
+  const views = data?.messages ?? new Map<string, MessageView>();
 
   const ctx: ItemContext = {
-    lineId: line.id, us, parties, canSpeak, canTranslate, now, zone: zone.value, related,
+    lineId: line.id, us, parties, canSpeak, canTranslate, zone: zone.value, entries,
     messages: views, checks: data?.checks ?? new Map(), refresh,
     announce: setPolite,
   };
 
-  // Wake up when the next deadline passes, so "overdue" shows without waiting for an event.
+  // When the next deadline passes, ask the station again: it says what is overdue or missed, without waiting for an event.
+  // A deadline the station has not called yet (its clock a little behind ours) is asked about again each second, for a while.
   useEffect(() => {
+    const now = Date.now();
+    const pending = (at: number) => at > now - SKEW_MS;
     const next = Math.min(
-      ...[...views.values()].filter((m) => m.status !== 'acknowledged' && m.ackBy !== null && m.ackBy > now).map((m) => m.ackBy!),
-      ...[...(data?.checks.values() ?? [])].filter((c) => c.status === 'waiting' && c.ackBy > now).map((c) => c.ackBy),
+      ...[...views.values()].filter((m) => m.status !== 'acknowledged' && m.status !== 'overdue' && m.ackBy !== null && pending(m.ackBy)).map((m) => m.ackBy!),
+      ...[...(data?.checks.values() ?? [])].filter((c) => c.status === 'waiting' && pending(c.ackBy)).map((c) => c.ackBy),
     );
     if (!Number.isFinite(next)) return;
-    const timer = setTimeout(() => setNow(Date.now()), Math.min(next - Date.now() + 50, 2 ** 31 - 1));
+    const timer = setTimeout(() => void refresh(), Math.min(Math.max(next - now + 50, 1000), 2 ** 31 - 1));
     return () => clearTimeout(timer);
-  }, [views, data, now]);
+  }, [data]);
 
   // New messages from another party: announced; a FLASH also sounds.
   useEffect(() => {
@@ -142,7 +138,7 @@ export function Transcript({ line }: { line: LineInfo }) {
             {flashWaiting.map((m) => (
               <li key={m.id}>
                 {t('line:flash.item', { party: m.party, from: m.from, time: formatTime(m.time, zone.value) })}{' '}
-                {statusNow(m, now) === 'overdue' && <strong>{t('line:status.overdue')}</strong>}{' '}
+                {m.status === 'overdue' && <strong>{t('line:status.overdue')}</strong>}{' '}
                 <button
                   type="button"
                   class="tr-banner-go"
@@ -207,7 +203,8 @@ export function Transcript({ line }: { line: LineInfo }) {
               }
               const item = row.item;
               const id = idOf(item);
-              if (item.kind === 'message') return <MessageItem key={id} m={views.get(id)!} ctx={ctx} />;
+              const view = item.kind === 'message' ? views.get(id) : undefined;
+              if (view) return <MessageItem key={id} m={view} ctx={ctx} />;
               if (item.kind === 'check') return <CheckItem key={id} item={item} ctx={ctx} />;
               return <EventItem key={id} item={item} ctx={ctx} />;
             })}

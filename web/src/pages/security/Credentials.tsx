@@ -4,8 +4,9 @@ import { signOut, zone } from '../../app/session.ts';
 import { t } from '../../app/t.ts';
 import { formatTime } from '../../i18n/index.ts';
 import { OnceSecret } from './OnceSecret.tsx';
+import type { CredentialList, CredentialView, IssuedToken } from '../../../../src/wire/token.ts';
 
-interface Credential { id: string | number; label: string; kind: 'session' | 'token'; createdAt: number; expiresAt: number | null; lastUsedAt: number | null; current: boolean }
+type Credential = CredentialView;
 
 // The station's bounds for an API token's lifetime (POST /v1/tokens): 1 hour to one year; 30 days unless asked.
 const MAX_DAYS = 365;
@@ -20,11 +21,7 @@ export function Credentials() {
   const [created, setCreated] = useState<{ token: string; label: string; expiresAt: number } | null>(null);
   const [busy, setBusy] = useState(false);
 
-  // The station answers {tokens: [...]}; an early draft of the contract had a bare list.
-  const load = async () => {
-    const r = await get<Credential[] | { tokens: Credential[] }>('/v1/tokens');
-    setList(Array.isArray(r) ? r : r.tokens);
-  };
+  const load = async () => setList(await get<CredentialList>('/v1/tokens'));
   useEffect(() => {
     load().catch((e) => setError((e as Error).message));
   }, []);
@@ -46,7 +43,7 @@ export function Credentials() {
   const create = (e: Event) => {
     e.preventDefault();
     void act(async () => {
-      const made = await post<{ token: string; expiresAt: number }>('/v1/tokens', { label: label.trim(), expiresInHours: Math.round(Number(days) * 24) });
+      const made = await post<IssuedToken>('/v1/tokens', { label: label.trim(), expiresInHours: Math.round(Number(days) * 24) });
       setCreated({ ...made, label: label.trim() });
       setLabel('');
     });

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, put } from '../../api/client.ts';
 import { t } from '../../app/t.ts';
+import { roles, type Role } from '../../../../src/wire/role.ts';
+import type { SecurityPolicy } from '../../../../src/wire/security-policy.ts';
 
-export const roles = ['principal', 'duty_officer', 'translator', 'auditor', 'admin'] as const;
-type Role = (typeof roles)[number];
-interface PolicyView { secondFactor: Record<Role, boolean>; idleMinutes: number; lockout: { failures: number; minutes: number } }
+type PolicyView = SecurityPolicy;
 
 /** The station's sign-in policy (admin): which roles need a second factor, the idle timeout, the lockout. */
 export function Policy() {

@@ -6,8 +6,9 @@ import { t } from '../../app/t.ts';
 import { formatTime } from '../../i18n/index.ts';
 import { describePasskeyError } from './describe-error.ts';
 import { OnceSecret } from './OnceSecret.tsx';
+import type { SecondFactors as SecondFactorsView } from '../../../../src/wire/second-factor.ts';
 
-export interface Factors { totp: boolean; passkeys: Array<{ id: string; label: string; createdAt: number; lastUsedAt: number | null }>; recoveryCodesLeft: number; required: boolean }
+export type Factors = SecondFactorsView;
 
 /** Base32 in groups of four, easier to type into an authenticator by hand. */
 const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');

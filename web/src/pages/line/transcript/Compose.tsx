@@ -3,7 +3,9 @@ import { lineUrl, post } from '../../../api/client.ts';
 import { lang } from '../../../app/session.ts';
 import { t } from '../../../app/t.ts';
 import { LanguageField, languageName } from './language.tsx';
-import { LANGUAGE_TAG, precedences, type Template } from './types.ts';
+import { precedences } from '../../../../../src/wire/precedence.ts';
+import { isLanguageTag } from '../../../../../src/wire/language.ts';
+import type { Template } from './types.ts';
 
 /** Write a message (precedence, language) or send a pre-agreed template in a chosen language. */
 export function Compose({ lineId, templates, onSent }: { lineId: string; templates: Template[]; onSent(): Promise<void> | void }) {
@@ -36,7 +38,7 @@ export function Compose({ lineId, templates, onSent }: { lineId: string; templat
     e.preventDefault();
     if (busy) return;
     setDone('');
-    if (!LANGUAGE_TAG.test(language)) return setError(t('line:lang.bad'));
+    if (!isLanguageTag(language)) return setError(t('line:lang.bad'));
     if (template && templateText === undefined) return setError(t('line:compose.templateMissing', { number: template.number, lang: languageName(language), langs: Object.keys(template.texts).map(languageName).join(', ') }));
     if (!template && !text.trim()) {
       setError(t('line:compose.empty'));

@@ -4,15 +4,14 @@ import { AckButton } from './AckButton.tsx';
 import type { ItemContext } from './context.ts';
 import { languageName } from './language.tsx';
 import { domId, idOf, refOf, type RawItem } from './types.ts';
-
-const NOTICE_KINDS = ['flight_operations', 'exercise', 'missile_launch', 'naval_transit', 'airspace_closure', 'other'];
-const LINK_STATES = ['up', 'degraded', 'down', 'unknown'];
+import { linkStates } from '../../../../../src/wire/link-status.ts';
+import { noticeKinds } from '../../../../../src/wire/notice-kind.ts';
 
 /** What kind of thing an entry reference points at, for the sentence that names it. */
 function targetKind(ref: string, ctx: ItemContext): 'message' | 'check' | 'notice' | 'entry' {
   if (ctx.messages.has(ref)) return 'message';
   if (ctx.checks.has(ref)) return 'check';
-  const k = ctx.related.byId.get(ref)?.kind;
+  const k = ctx.entries.get(ref)?.kind;
   return k === 'message' || k === 'check' || k === 'notice' ? k : 'entry';
 }
 
@@ -52,7 +51,7 @@ export function describe(item: RawItem, ctx: ItemContext): string {
     case 'readout':
       return t(b.public ? 'line:event.readoutPublic' : 'line:event.readout', { party, by, ref: refOf(b, 'call') ?? '?' });
     case 'notice':
-      return t('line:event.notice', { party, by, kind: t(`line:noticeKind.${NOTICE_KINDS.includes(b.kind) ? b.kind : 'other'}`), text: short(b.text) });
+      return t('line:event.notice', { party, by, kind: t(`line:noticeKind.${(noticeKinds as readonly string[]).includes(b.kind) ? b.kind : 'other'}`), text: short(b.text) });
     case 'notice.withdraw':
       return t('line:event.noticeWithdraw', { party, by, ref: refOf(b, 'notice') ?? '?' });
     case 'conflict': {
@@ -60,7 +59,7 @@ export function describe(item: RawItem, ctx: ItemContext): string {
       return t('line:event.conflict', { party, a, b: c });
     }
     case 'check.missed': {
-      const link = Object.entries((b.link ?? {}) as Record<string, string>).map(([p, s]) => `${p}: ${t(`line:link.${LINK_STATES.includes(s) ? s : 'unknown'}`)}`).join(', ');
+      const link = Object.entries((b.link ?? {}) as Record<string, string>).map(([p, s]) => `${p}: ${t(`line:link.${(linkStates as readonly string[]).includes(s) ? s : 'unknown'}`)}`).join(', ');
       return t('line:event.checkMissed', { party, ref: refOf(b, 'check') ?? '?', link: link || t('line:link.unknown') });
     }
     case 'line.test':
@@ -100,8 +99,9 @@ export function CheckItem({ item, ctx }: { item: RawItem; ctx: ItemContext }) {
   const ackBy = c?.ackBy ?? (typeof b.ackBy === 'number' ? b.ackBy : null);
   const acked = c?.acks ?? [];
   const ours = item.party === ctx.us;
-  const waitingForUs = !ours && !acked.some((a) => a.party === ctx.us);
-  const status = c ? (c.status === 'waiting' && ackBy !== null && ctx.now >= ackBy ? 'missed' : c.status) : 'waiting';
+  // The station's state of the check; one it has not listed yet is waiting for everyone.
+  const waitingForUs = c ? c.silent.includes(ctx.us) : !ours;
+  const status = c?.status ?? 'waiting';
   const dom = domId(id);
   const slot = typeof (c?.at ?? b.at) === 'number' ? formatTime(c?.at ?? b.at, ctx.zone) : String(b.slot ?? '');
   return (

@@ -8,14 +8,9 @@ import { languageName } from './language.tsx';
 import { TranslateForm } from './TranslateForm.tsx';
 import { domId, type MessageStatus, type MessageView } from './types.ts';
 
-/** The status the reader should see now: a deadline that passed since the last fetch makes it overdue. */
-export function statusNow(m: MessageView, now: number): MessageStatus {
-  return m.status !== 'acknowledged' && m.ackBy !== null && now >= m.ackBy ? 'overdue' : m.status;
-}
-
-/** An item from another party that our party has not acknowledged yet. */
+/** A message from another party that our party has not acknowledged yet, as the station says. */
 export function awaitsUs(m: MessageView, us: string): boolean {
-  return m.party !== us && !m.acks.some((a) => a.party === us);
+  return m.waitingFor.includes(us);
 }
 
 const when = (ms: number, zone: string) => <time dateTime={new Date(ms).toISOString()}>{formatTime(ms, zone)}</time>;
@@ -46,7 +41,7 @@ function Status({ m, status, ctx }: { m: MessageView; status: MessageStatus; ctx
 export function MessageItem({ m, ctx }: { m: MessageView; ctx: ItemContext }) {
   const [translating, setTranslating] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
-  const status = statusNow(m, ctx.now);
+  const status = m.status;
   const incoming = m.party !== ctx.us;
   const waiting = awaitsUs(m, ctx.us);
   const id = domId(m.id);

@@ -4,12 +4,14 @@ import { lang } from '../../../app/session.ts';
 import { t } from '../../../app/t.ts';
 import type { ItemContext } from './context.ts';
 import { LanguageField } from './language.tsx';
-import { domId, knownLanguages, LANGUAGE_TAG, stages, type MessageView } from './types.ts';
+import { consoleLanguages, isLanguageTag } from '../../../../../src/wire/language.ts';
+import { translationStages } from '../../../../../src/wire/translation-stage.ts';
+import { domId, type MessageView } from './types.ts';
 
 /** Attach a translation (sight, rough or official) beside a message's original. */
 export function TranslateForm({ ctx, message, onClose }: { ctx: ItemContext; message: MessageView; onClose(): void }) {
   const base = `${domId(message.id)}-tr`;
-  const initial = lang.value !== message.lang ? lang.value : knownLanguages.find((l) => l !== message.lang) ?? 'en';
+  const initial = lang.value !== message.lang ? lang.value : consoleLanguages.find((l) => l !== message.lang) ?? 'en';
   const [text, setText] = useState('');
   const [language, setLanguage] = useState<string>(initial);
   const [stage, setStage] = useState<string>('rough');
@@ -21,7 +23,7 @@ export function TranslateForm({ ctx, message, onClose }: { ctx: ItemContext; mes
     e.preventDefault();
     if (busy) return;
     if (!text.trim()) return setError(t('line:translate.empty'));
-    if (!LANGUAGE_TAG.test(language)) return setError(t('line:lang.bad'));
+    if (!isLanguageTag(language)) return setError(t('line:lang.bad'));
     setBusy(true);
     setError('');
     try {
@@ -58,7 +60,7 @@ export function TranslateForm({ ctx, message, onClose }: { ctx: ItemContext; mes
         <label for={`${base}-stage`}>
           {t('line:translate.stage')}
           <select id={`${base}-stage`} value={stage} onChange={(e) => setStage(e.currentTarget.value)}>
-            {stages.map((s) => <option key={s} value={s}>{t(`line:stage.${s}`)}</option>)}
+            {translationStages.map((s) => <option key={s} value={s}>{t(`line:stage.${s}`)}</option>)}
           </select>
         </label>
       </div>

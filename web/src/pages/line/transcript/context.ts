@@ -1,5 +1,4 @@
-import type { Related } from './data.ts';
-import type { CheckView, MessageView } from './types.ts';
+import type { CheckView, MessageView, RawItem } from './types.ts';
 
 /** What every transcript item needs to know to draw itself and act. */
 export interface ItemContext {
@@ -9,9 +8,10 @@ export interface ItemContext {
   parties: string[];
   canSpeak: boolean;
   canTranslate: boolean;
-  now: number;
   zone: string;
-  related: Related;
+  /** The entries in view, by id. */
+  entries: Map<string, RawItem>;
+  /** The station's view of each message and check call in view. */
   messages: Map<string, MessageView>;
   checks: Map<string, CheckView>;
   refresh(): Promise<void>;

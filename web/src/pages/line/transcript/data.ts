@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { get, lineUrl } from '../../../api/client.ts';
 import { events } from '../../../app/session.ts';
-import { idOf, refOf, type CheckView, type MessageView, type RawItem, type Template, type TranscriptPage } from './types.ts';
+import { idOf, type CheckView, type MessageView, type RawItem, type Template, type TranscriptPage } from './types.ts';
 
 /** How many entries a first look (and each "load earlier") brings. */
 export const PAGE = 200;
 const CHUNK = 1000; // the API's largest page
+/** How many single messages are asked for at once when the list did not reach them. */
+const PARALLEL = 8;
 const LIVE_TYPES = ['entry', 'message', 'delivery', 'check', 'deadline'];
 
 export interface TranscriptData {
@@ -36,6 +38,15 @@ async function range(line: string, start: number, end?: number): Promise<{ items
     if (page.items.length < limit || page.next === null) break;
   }
   return { items, total, pending };
+}
+
+/** The station's view of each of these messages, a few requests at a time. */
+async function messagesById(line: string, ids: string[]): Promise<MessageView[]> {
+  const out: MessageView[] = [];
+  for (let i = 0; i < ids.length; i += PARALLEL) {
+    out.push(...await Promise.all(ids.slice(i, i + PARALLEL).map((id) => get<MessageView>(lineUrl(line, `/messages/${encodeURIComponent(id)}`)))));
+  }
+  return out;
 }
 
 /**
@@ -74,6 +85,12 @@ export function useTranscript(lineId: string) {
       if (needTemplates) known.current.needTemplates = true;
       throw e;
     });
+    // Every message in view shows the station's state of it. The newest-first
+    // list reaches most; a window wider than it (earlier entries loaded), or a
+    // message sent between the two reads, is asked for one by one.
+    const messages = new Map(msgs.messages.map((m) => [m.id, m]));
+    const unlisted = tr.items.filter((x) => x.kind === 'message' && !messages.has(idOf(x))).map(idOf);
+    for (const m of await messagesById(lineId, unlisted)) messages.set(m.id, m);
     known.current.total = tr.total;
     known.current.templates = templates;
     if (!alive.current) return;
@@ -82,7 +99,7 @@ export function useTranscript(lineId: string) {
       total: tr.total,
       pending: tr.pending,
       items: tr.items,
-      messages: new Map(msgs.messages.map((m) => [m.id, m])),
+      messages,
       checks: new Map(checks.checks.map((c) => [c.id, c])),
       templates,
     });
@@ -152,52 +169,7 @@ export function useTranscript(lineId: string) {
   return { data, error, refresh, earlier, loadingEarlier };
 }
 
-/** What other entries in the window say about each message, check or call: acks, translations, escalations. */
-export interface Related {
-  acks: Map<string, RawItem[]>;
-  translations: Map<string, RawItem[]>;
-  escalations: Map<string, RawItem[]>;
-  byId: Map<string, RawItem>;
-}
-
-export function relate(items: RawItem[]): Related {
-  const r: Related = { acks: new Map(), translations: new Map(), escalations: new Map(), byId: new Map() };
-  const add = (m: Map<string, RawItem[]>, id: string | undefined, x: RawItem) => {
-    if (!id) return;
-    const list = m.get(id);
-    if (list) list.push(x);
-    else m.set(id, [x]);
-  };
-  for (const x of items) {
-    r.byId.set(idOf(x), x);
-    if (x.kind === 'ack') add(r.acks, refOf(x.body, 'ref'), x);
-    else if (x.kind === 'translation') add(r.translations, refOf(x.body, 'ref'), x);
-    else if (x.kind === 'escalation') add(r.escalations, refOf(x.body, 'ref'), x);
-  }
-  return r;
-}
-
-/**
- * A message's state worked out from the entries in view, for a message older
- * than the station's newest-first list reached. The window is a contiguous
- * tail of the transcript, so everything that refers to a message in it
- * (acks, translations, escalations) is in it too.
- */
-export function deriveMessage(item: RawItem, related: Related, parties: string[], now: number): MessageView {
-  const id = idOf(item);
-  const b = item.body;
-  const acks = new Map<string, { party: string; by: string; time: number; id: string }>();
-  for (const a of related.acks.get(id) ?? []) if (a.party !== item.party && !acks.has(a.party)) acks.set(a.party, { party: a.party, by: String(a.body.by ?? ''), time: a.time, id: idOf(a) });
-  const others = parties.filter((p) => p !== item.party);
-  const waitingFor = others.filter((p) => !acks.has(p));
-  const deliveredTo = others.filter((p) => item.deliveredTo.includes(p));
-  const ackBy = typeof b.ackBy === 'number' ? b.ackBy : null;
-  const status = waitingFor.length === 0 ? 'acknowledged' : ackBy !== null && now >= ackBy ? 'overdue' : deliveredTo.length === others.length ? 'delivered' : 'sent';
-  return {
-    id, party: item.party, seq: item.seq, time: item.time, from: String(b.from ?? ''), text: String(b.text ?? ''), lang: b.lang ?? null,
-    precedence: b.precedence ?? 'ROUTINE', ackBy, template: b.template ?? null, status, deliveredTo, waitingFor,
-    acks: [...acks.values()],
-    translations: (related.translations.get(id) ?? []).map((x) => ({ id: idOf(x), party: x.party, time: x.time, translator: String(x.body.translator ?? ''), lang: String(x.body.lang ?? ''), stage: String(x.body.stage ?? ''), text: String(x.body.text ?? '') })),
-    escalations: (related.escalations.get(id) ?? []).map((x) => ({ id: idOf(x), party: x.party, time: x.time, level: Number(x.body.level), notify: x.body.notify ?? null })),
-  };
+/** The entries in view by "Party:seq", to name what an entry refers to. */
+export function indexEntries(items: RawItem[]): Map<string, RawItem> {
+  return new Map(items.map((x) => [idOf(x), x]));
 }

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { lang } from '../../../app/session.ts';
 import { t } from '../../../app/t.ts';
 import { i18n } from '../../../i18n/index.ts';
-import { knownLanguages, LANGUAGE_TAG } from './types.ts';
+import { consoleLanguages, isLanguageTag, languageTagPattern } from '../../../../../src/wire/language.ts';
 
 /** "Русский (ru)": a language tag in the reader's own language, with the tag itself. */
 export function languageName(tag: string | null | undefined): string {
@@ -16,10 +16,10 @@ export function languageName(tag: string | null | undefined): string {
   }
 }
 
-/** A language select (the console's four, or any BCP 47 tag typed in). */
+/** A language select (the console's languages, or any BCP 47 tag typed in). */
 export function LanguageField({ id, label, value, onChange }: { id: string; label: string; value: string; onChange(v: string): void }) {
-  const [other, setOther] = useState(!(knownLanguages as readonly string[]).includes(value));
-  const bad = other && value !== '' && !LANGUAGE_TAG.test(value);
+  const [other, setOther] = useState(!(consoleLanguages as readonly string[]).includes(value));
+  const bad = other && value !== '' && !isLanguageTag(value);
   return (
     <>
       <label for={`${id}-lang`}>
@@ -38,7 +38,7 @@ export function LanguageField({ id, label, value, onChange }: { id: string; labe
             }
           }}
         >
-          {knownLanguages.map((l) => <option key={l} value={l}>{languageName(l)}</option>)}
+          {consoleLanguages.map((l) => <option key={l} value={l}>{languageName(l)}</option>)}
           <option value="other">{t('line:lang.other')}</option>
         </select>
       </label>
@@ -49,7 +49,7 @@ export function LanguageField({ id, label, value, onChange }: { id: string; labe
             id={`${id}-tag`}
             value={value}
             required
-            pattern="[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"
+            pattern={languageTagPattern}
             maxLength={35}
             size={10}
             aria-invalid={bad ? 'true' : undefined}

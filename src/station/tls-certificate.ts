@@ -5,8 +5,8 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { generate } from 'selfsigned';
-import { HotlineError } from '../../core/errors.ts';
-import type { StationConfig } from '../config.ts';
+import { HotlineError } from '../core/errors.ts';
+import type { StationConfig } from './config.ts';
 
 /**
  * The API's own certificate, separate from the link's tls.crt: the link is

@@ -1,0 +1,44 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { LinkStatusWord } from './link-status.ts';
+import { Nullable, Time, Words } from './words.ts';
+
+/** The link to one pinned peer, now. */
+export const LinkView = Type.Object({
+  peer: Type.String(),
+  status: LinkStatusWord,
+  since: Time('in this status since'),
+  rttMs: Nullable(Type.Number({ description: 'round trip of the last heartbeat' })),
+  endpoint: Nullable(Type.String({ description: 'the address the link session runs over' })),
+  uptime24h: Type.Number({ description: 'fraction of the last 24 hours the link was up or degraded' }),
+});
+export type LinkView = Static<typeof LinkView>;
+
+export const LinkList = Type.Object({ links: Type.Array(LinkView) });
+export type LinkList = Static<typeof LinkList>;
+
+/** One change of a link's status. */
+export const LinkEvent = Type.Object({
+  peer: Type.String(),
+  time: Time(),
+  status: LinkStatusWord,
+  endpoint: Nullable(Type.String()),
+  rttMs: Nullable(Type.Number()),
+});
+export type LinkEvent = Static<typeof LinkEvent>;
+
+export const LinkHistory = Type.Object({ peer: Type.String(), events: Type.Array(LinkEvent) });
+export type LinkHistory = Static<typeof LinkHistory>;
+
+/** Something an operator must look at: a link that went down, or a party that signed two histories. */
+export const AlarmView = Type.Object({
+  time: Time(),
+  kind: Words(['link_down', 'equivocation'] as const),
+  peer: Type.Optional(Type.String({ description: 'link_down: the peer' })),
+  line: Type.Optional(Type.String({ description: 'equivocation: the line' })),
+  party: Type.Optional(Type.String({ description: 'equivocation: the party that equivocated' })),
+  detail: Type.String(),
+});
+export type AlarmView = Static<typeof AlarmView>;
+
+export const AlarmList = Type.Object({ alarms: Type.Array(AlarmView) });
+export type AlarmList = Static<typeof AlarmList>;
