@@ -1,18 +1,17 @@
 import type { LineAction } from '../core/policy.ts';
+import type { LiveEvent } from '../wire/live-event.ts';
 
 /**
  * One live event for consoles. An event about a line carries the line and
  * what a member must be allowed to do there to receive it; the event stream
  * checks that per member, per event, so nobody hears of a line they cannot see.
  */
-export interface FeedEvent {
-  type: string;
-  line?: string;
+/** A live event as published inside the station (the stream's own `hello` is not one). */
+export type FeedEvent = Exclude<LiveEvent, { type: 'hello' }> & {
   need?: LineAction;
   /** Only these members (by id) may receive it, e.g. a call's signalling. */
   only?: number[];
-  [field: string]: unknown;
-}
+};
 
 export class Feed {
   private readonly listeners = new Set<(e: FeedEvent) => void>();

@@ -56,8 +56,9 @@ export function liveEvents(s: LineState, entries: Entry[], receipts: (party: str
       case 'check': touched.check.add(id); break;
       case 'check.missed': { const r = refOf(b, 'check'); if (r) touched.check.add(r); break; }
     }
-    if (e.kind === 'escalation' && s.messages.has(refOf(b, 'ref') ?? '')) {
-      out.push({ type: 'deadline', line, need: 'read', message: refOf(b, 'ref'), level: b.level, notify: b.notify, by: e.party });
+    const escalated = e.kind === 'escalation' ? refOf(b, 'ref') : undefined;
+    if (escalated && s.messages.has(escalated)) {
+      out.push({ type: 'deadline', line, need: 'read', message: escalated, level: b.level, notify: b.notify, by: e.party });
     }
   }
   for (const id of touched.message) {

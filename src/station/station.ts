@@ -18,6 +18,8 @@ import { openStore } from './storage/open-store.ts';
 import type { LogId, Store } from './storage/store.ts';
 import type { Entry } from '../core/entry.ts';
 import { Feed, type FeedEvent } from './feed.ts';
+import type { LiveAlarm } from '../wire/live-event.ts';
+import type { LinkStatus } from '../core/link/status.ts';
 import { LineStates } from './line-states.ts';
 import { entryEvents, liveEvents } from './live-events.ts';
 import type { LineState } from '../core/line-state/state.ts';
@@ -117,8 +119,8 @@ export class Station {
     this.metrics.readLinks(() => (this.links?.readings() ?? []).map((r) => ({
       ...r, backlog: this.replicator.backlog(r.peer, (line) => !this.discreetLines.has(line), Date.now()),
     })));
-    this.events.on('alarm', (alarm: { line?: string; kind: string }) => this.feed.publish({ type: 'alarm', line: alarm.line, need: 'read', alarm }));
-    this.events.on('link', (change: Record<string, unknown>) => this.feed.publish({ type: 'link', ...change }));
+    this.events.on('alarm', (alarm: LiveAlarm) => this.feed.publish({ type: 'alarm', line: alarm.line, need: 'read', alarm }));
+    this.events.on('link', (change: { peer: string; status: LinkStatus; previous?: LinkStatus }) => this.feed.publish({ type: 'link', ...change }));
     this.reader = new LogReader(this.store, this.crypto);
     this.transcripts = new Transcripts(this.store);
     this.appender.listeners.push((appended) => {

@@ -144,8 +144,9 @@ export async function eventStream(app: FastifyInstance): Promise<{ consoles: () 
   });
 
   async function deliver(event: FeedEvent) {
-    const line = event.line ? await station.store.line(event.line) : null;
-    if (event.line && !line) return;
+    const named = 'line' in event ? event.line : undefined;
+    const line = named ? await station.store.line(named) : null;
+    if (named && !line) return;
     const { need, only, ...visible } = event;
     const text = JSON.stringify(visible);
     for (const c of consoles) {

@@ -1,6 +1,9 @@
+import type { EventTicket } from '../../../src/wire/event-ticket.ts';
+import type { LiveEvent as StationEvent } from '../../../src/wire/live-event.ts';
 import { post } from './client.ts';
 
-export type LiveEvent = { type: string; line?: string; [field: string]: any };
+/** What the station sends (src/wire/live-event.ts), and the two events this connection tells of itself. */
+export type LiveEvent = StationEvent | { type: 'resync'; line?: undefined } | { type: 'disconnected'; line?: undefined };
 type Listener = (e: LiveEvent) => void;
 
 /**
@@ -37,7 +40,7 @@ export class LiveEvents {
   private async connect(): Promise<void> {
     if (this.closed) return;
     try {
-      const { ticket } = await post<{ ticket: string }>('/v1/events/ticket');
+      const { ticket } = await post<EventTicket>('/v1/events/ticket');
       const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/v1/events?ticket=${encodeURIComponent(ticket)}`;
       const ws = new WebSocket(url);
       this.ws = ws;
@@ -46,7 +49,7 @@ export class LiveEvents {
         this.connected = true;
         this.emit({ type: 'resync' });
       };
-      ws.onmessage = (m) => this.emit(JSON.parse(String(m.data)));
+      ws.onmessage = (m) => this.emit(JSON.parse(String(m.data)) as StationEvent);
       ws.onclose = () => {
         this.connected = false;
         this.emit({ type: 'disconnected' });
