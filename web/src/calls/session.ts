@@ -4,6 +4,7 @@ import { events, iceServers, me, stationName } from '../app/session.ts';
 import { t } from '../app/t.ts';
 import { notify, unnotify } from './notify.ts';
 import { startRinging, stopRinging } from './ringer.ts';
+import { callIsOpen } from '../../../src/wire/call-status.ts';
 import { sdpFingerprint } from '../../../src/wire/fingerprint.ts';
 import { speaks } from '../../../src/wire/speaking.ts';
 import type { CallView, SignalRecord } from './types.ts';
@@ -41,7 +42,6 @@ export const incoming = signal<Incoming[]>([]);
 export const active = signal<Active | null>(null);
 export const remoteStream = signal<MediaStream | null>(null);
 
-const FINAL = new Set(['declined', 'unanswered', 'cancelled', 'ended']);
 const WAIT_MS = 15_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const callUrl = (line: string, id: string, rest = '') => lineUrl(line, `/calls/${encodeURIComponent(id)}${rest}`);
@@ -164,7 +164,7 @@ class Session {
       if (view) {
         if (current === this) onCall(this.line, view);
         if (ready(view)) return view;
-        if (FINAL.has(view.status)) return null;
+        if (!callIsOpen(view.status)) return null;
       }
       await sleep(400);
     }
@@ -389,7 +389,7 @@ function onCall(line: string, call: CallView) {
   const session = current;
   if (!session || session.callId !== call.id || session.line !== line || !active.value) return;
   active.value = { ...active.value, call, ...(call.status === 'accepted' && active.value.phase === 'calling' ? { phase: 'accepted' as Phase } : {}) };
-  if (FINAL.has(call.status)) finish(session, call);
+  if (!callIsOpen(call.status)) finish(session, call);
 }
 
 function onSignal(line: string, callId: string, signal: SignalRecord) {
