@@ -112,14 +112,14 @@ export class Station {
       seen: (line) => this.replicator.seen(line),
     });
     this.lineStates = new LineStates({ store: this.store, me: this.identity.name, held: (log: LogId) => this.held(log), logger: this.logger });
-    this.events.on('alarm', (alarm: { line?: string; kind: string }) => {
+    this.events.on('alarm', (alarm: LiveAlarm) => {
       // An alarm on a discreet line is the line's members' to see (the feed), not the metrics'.
       if (!alarm.line || !this.discreetLines.has(alarm.line)) this.metrics.alarms.inc({ kind: alarmLabel(alarm.kind) });
+      this.feed.publish({ type: 'alarm', line: alarm.line, need: 'read', alarm });
     });
     this.metrics.readLinks(() => (this.links?.readings() ?? []).map((r) => ({
-      ...r, backlog: this.replicator.backlog(r.peer, (line) => !this.discreetLines.has(line), Date.now()),
+      ...r, backlog: this.replicator.backlog(r.peer, (line) => !this.discreetLines.has(line), this.clock()),
     })));
-    this.events.on('alarm', (alarm: LiveAlarm) => this.feed.publish({ type: 'alarm', line: alarm.line, need: 'read', alarm }));
     this.events.on('link', (change: { peer: string; status: LinkStatus; previous?: LinkStatus }) => this.feed.publish({ type: 'link', ...change }));
     this.reader = new LogReader(this.store, this.crypto);
     this.transcripts = new Transcripts(this.store);

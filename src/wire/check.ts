@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CheckSchedule } from '../core/check-schedule/schedule.ts';
-import { linkStates } from '../core/kinds/check.ts';
 import type { CheckStatus as CoreCheckStatus } from '../core/line-state/checks.ts';
+import { LinkStateWord } from './link-status.ts';
 import { EntryId, Nullable, Time, Words } from './words.ts';
 
 /** Where a check call stands (the core's checkStatus decides which). */
@@ -11,8 +11,6 @@ export type CheckStatus = (typeof checkStatuses)[number];
 // Fails to compile if the core ever gains a status this list lacks.
 const everyStatus: Exclude<CoreCheckStatus, CheckStatus> extends never ? true : never = true;
 void everyStatus;
-export { linkStates };
-export const LinkStateWord = Words(linkStates);
 
 /** A check call with its answers, who stayed silent, and what the link was when it was missed. */
 export const CheckView = Type.Object({

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { precedences } from '../core/kinds/precedence.ts';
 import { callStatuses } from './call.ts';
-import { LinkStateWord } from './check.ts';
+import { LinkStateWord } from './link-status.ts';
 import { LinkStatusWord } from './link-status.ts';
 import { EntryId, Nullable, Time, Words } from './words.ts';
 

@@ -19,3 +19,4 @@ export const LinkStatusWord = Words(linkStatuses, { description: 'the link as it
  */
 export { linkStates };
 export type LinkState = (typeof linkStates)[number];
+export const LinkStateWord = Words(linkStates, { description: 'a link\'s status, or unknown where there was no heartbeat to go by' });
