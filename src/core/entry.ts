@@ -135,7 +135,8 @@ export interface EntryExpectation {
   line: string;
   party: string;
   seq: number;
-  publicKey: Uint8Array;
+  /** The author's key, or how to find it from the decoded entry (a log's key changes at a rotation). */
+  publicKey: Uint8Array | ((entry: Entry) => Uint8Array);
 }
 
 /** Decodes and checks an entry against the position it occupies; throws an EntryError naming what is wrong. */
@@ -156,7 +157,8 @@ export function verifyEntry(c: Crypto, bytes: Uint8Array, expect: EntryExpectati
   const at = text.lastIndexOf(member);
   if (at < 0) throw new EntryError('entry signature is not plain base64');
   const unsigned = text.slice(0, at) + text.slice(at + member.length);
-  if (!c.verify(expect.publicKey, concatBytes(SIGNING_CONTEXT, utf8Encode(unsigned)), sig)) throw new EntryError('entry signature does not verify');
+  const publicKey = typeof expect.publicKey === 'function' ? expect.publicKey(entry) : expect.publicKey;
+  if (!c.verify(publicKey, concatBytes(SIGNING_CONTEXT, utf8Encode(unsigned)), sig)) throw new EntryError('entry signature does not verify');
   return entry;
 }
 

@@ -9,11 +9,15 @@ import type { NodeId } from './merkle/node.ts';
 import { parseCheckpoint, type Checkpoint } from './note/checkpoint.ts';
 import type { VerifierKey } from './note/key.ts';
 import { verifyNote } from './note/note.ts';
+import { LogKeys, type KeySpan, type KeyTrust } from './keys/log-keys.ts';
 
 export interface LogSubject {
   line: string;
   party: string;
+  /** The key the line names for the party: the log's first key. */
   key: VerifierKey;
+  /** Revocations and confirmed keys, for a log whose key was revoked. */
+  trust?: KeyTrust;
 }
 
 export class IntegrityError extends HotlineError {
@@ -22,13 +26,17 @@ export class IntegrityError extends HotlineError {
   }
 }
 
-/** Opens a checkpoint note signed by the log's party and checks it names this log. */
-export function openCheckpoint(c: Crypto, subject: LogSubject, note: string): Checkpoint {
+/**
+ * Opens a checkpoint note signed by the log's party and checks it names this
+ * log. `keys` are the keys it may be signed by (the key at its size, or any
+ * key of the log's chain when the size's key is not known yet).
+ */
+export function openCheckpoint(c: Crypto, subject: LogSubject, note: string, keys: readonly VerifierKey[] = [subject.key]): Checkpoint {
   let text: string;
   try {
-    text = verifyNote(c, note, [subject.key]).text;
+    text = verifyNote(c, note, [...keys]).text;
   } catch (e) {
-    throw new IntegrityError(`checkpoint of ${subject.party}'s log is not signed by ${subject.key.name}: ${(e as Error).message}`);
+    throw new IntegrityError(`checkpoint of ${subject.party}'s log is not signed by ${subject.key.name}'s key: ${(e as Error).message}`);
   }
   let cp: Checkpoint;
   try {
@@ -49,21 +57,39 @@ export function openCheckpoint(c: Crypto, subject: LogSubject, note: string): Ch
 export class LogVerifier {
   private frontier: Frontier = [];
   size = 0;
+  /** The log's keys: which signs which entry, followed through rotations and revocations. */
+  readonly keys: LogKeys;
+  /** Entries signed by a revoked key at or after its compromise time. */
+  readonly disputed: number[] = [];
 
   constructor(
     private readonly c: Crypto,
     private readonly subject: LogSubject,
     private readonly onNode?: (node: NodeId & { hash: Uint8Array }) => void,
-  ) {}
+  ) {
+    this.keys = new LogKeys(c, subject.party, subject.key, subject.trust);
+  }
+
+  /** Every key of the log so far, oldest first. */
+  get chain(): readonly KeySpan[] {
+    return this.keys.chain;
+  }
 
   add(bytes: Uint8Array): Entry {
     const seq = this.size;
     let entry: Entry;
+    let signer: VerifierKey = this.keys.current;
     try {
-      entry = verifyEntry(this.c, bytes, { line: this.subject.line, party: this.subject.party, seq, publicKey: this.subject.key.publicKey });
+      entry = verifyEntry(this.c, bytes, {
+        line: this.subject.line, party: this.subject.party, seq,
+        publicKey: (e) => (signer = this.keys.signerOf(e)).publicKey,
+      });
+      this.keys.advance(entry);
     } catch (e) {
+      if (e instanceof HotlineError && e.code === 'integrity' && e.details) throw new IntegrityError(e.message, e.details);
       throw new IntegrityError(`entry ${seq} of ${this.subject.party}'s log: ${(e as Error).message}`, { party: this.subject.party, seq });
     }
+    if (this.keys.disputed(entry, signer)) this.disputed.push(seq);
     const grown = appendLeaf(this.c, this.frontier, seq, leafHash(this.c, bytes));
     this.frontier = grown.frontier;
     if (this.onNode) for (const n of grown.nodes) this.onNode(n);
@@ -77,7 +103,7 @@ export class LogVerifier {
 
   /** Checks the grown tree against a signed checkpoint of the same size. */
   finish(checkpointNote: string): Checkpoint {
-    const cp = openCheckpoint(this.c, this.subject, checkpointNote);
+    const cp = openCheckpoint(this.c, this.subject, checkpointNote, [this.keys.checkpointKey]);
     if (cp.size !== this.size) {
       throw new IntegrityError(`checkpoint of ${this.subject.party}'s log has size ${cp.size} but ${this.size} entries were checked`);
     }

@@ -8,7 +8,17 @@ const Name = Type.String({ maxLength: 64 });
 const LineId = Type.String({ maxLength: 64 });
 const Count = Type.Integer({ minimum: 0 });
 
-export const Hello = Type.Object({ t: Type.Literal('hello'), party: Name, sig: Type.String({ maxLength: 200 }) });
+export const Hello = Type.Object({
+  t: Type.Literal('hello'),
+  party: Name,
+  sig: Type.String({ maxLength: 200 }),
+  /**
+   * The sender's key rotations, oldest first (signed rotation statements): a
+   * peer that pinned an older key follows them to the key that signed this
+   * hello. Absent while the station has never rotated.
+   */
+  keys: Type.Optional(Type.Array(Type.String({ maxLength: 16384 }), { maxItems: 8 })),
+});
 
 export const LineOffer = Type.Object({
   t: Type.Literal('lines'),
