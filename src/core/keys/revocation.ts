@@ -16,7 +16,7 @@ import { formatStatement, parseStatement, type StatementField } from './statemen
 
 export const REVOCATION_HEADER = 'hotline/key-revocation/v1';
 
-const FIELDS: StatementField[] = [{ word: 'party' }, { word: 'key' }, { word: 'pq-key', optional: true }];
+export const revocationFields: StatementField[] = [{ word: 'party' }, { word: 'key' }, { word: 'pq-key', optional: true }];
 
 export interface RevocationStatement {
   party: string;
@@ -28,12 +28,12 @@ export interface RevocationStatement {
 export function signRevocation(c: Crypto, party: string, key: string, signer: Signer, pqKey?: string): string {
   const parsed = parseVerifierKey(c, key);
   if (parsed.name !== party || !bytesEqual(parsed.publicKey, signer.publicKey)) throw new HotlineError('bad_request', 'a revocation is signed by the key it revokes');
-  return signNote(c, formatStatement(REVOCATION_HEADER, FIELDS, { party, key, 'pq-key': pqKey }), [{ name: party, signer }]);
+  return signNote(c, formatStatement(REVOCATION_HEADER, revocationFields, { party, key, 'pq-key': pqKey }), [{ name: party, signer }]);
 }
 
 /** Verifies a revocation statement: well formed and signed by the key it revokes. */
 export function verifyRevocation(c: Crypto, note: string): { statement: RevocationStatement; key: VerifierKey } {
-  const v = parseStatement(REVOCATION_HEADER, FIELDS, noteText(note));
+  const v = parseStatement(REVOCATION_HEADER, revocationFields, noteText(note));
   let key: VerifierKey;
   try {
     key = parseVerifierKey(c, v.key);

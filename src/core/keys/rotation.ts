@@ -13,7 +13,7 @@ import { formatStatement, parseStatement, type StatementField } from './statemen
 
 export const ROTATION_HEADER = 'hotline/key-rotation/v1';
 
-const FIELDS: StatementField[] = [
+export const rotationFields: StatementField[] = [
   { word: 'party' },
   { word: 'old' },
   { word: 'new' },
@@ -36,7 +36,7 @@ export interface Rotation {
 }
 
 export function rotationText(r: Rotation): string {
-  return formatStatement(ROTATION_HEADER, FIELDS, { party: r.party, old: r.old, new: r.new, time: String(r.time), 'pq-old': r.pqOld, 'pq-new': r.pqNew });
+  return formatStatement(ROTATION_HEADER, rotationFields, { party: r.party, old: r.old, new: r.new, time: String(r.time), 'pq-old': r.pqOld, 'pq-new': r.pqNew });
 }
 
 /** Signs a rotation with the old key, then the new one. `extra` adds signature lines (e.g. ML-DSA) to the note. */
@@ -52,7 +52,7 @@ export function signRotation(c: Crypto, r: Rotation, oldSigner: Signer, newSigne
 
 /** Reads a rotation statement without checking signatures. */
 export function parseRotation(c: Crypto, text: string): Rotation {
-  const v = parseStatement(ROTATION_HEADER, FIELDS, text);
+  const v = parseStatement(ROTATION_HEADER, rotationFields, text);
   if (!/^(0|[1-9][0-9]{0,15})$/.test(v.time)) throw new HotlineError('bad_request', 'the rotation time is not a count of milliseconds');
   const r: Rotation = { party: v.party, old: v.old, new: v.new, time: Number(v.time), pqOld: v['pq-old'], pqNew: v['pq-new'] };
   const oldKey = keyOf(c, r.old, 'old');

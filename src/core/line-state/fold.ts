@@ -9,6 +9,8 @@ import {
 import { CHECK_KIND, CHECK_MISSED, CheckEntryBody, CheckMissedEntryBody } from '../kinds/check.ts';
 import { ESCALATION_KIND, EscalationEntryBody } from '../kinds/escalation.ts';
 import { LINE_TEST, LINE_TEST_REPLY, LineTestReplyBody } from '../kinds/line-test.ts';
+import { KEY_REVOKE, KEY_ROTATE } from '../kinds/key.ts';
+import { foldKeyChange } from './keys.ts';
 import { MESSAGE_KIND, MessageEntryBody } from '../kinds/message.ts';
 import { CONFLICT_KIND, NOTICE_KIND, NOTICE_WITHDRAW, ConflictEntryBody, NoticeEntryBody, NoticeWithdrawEntryBody, checkNotice } from '../kinds/notice.ts';
 import { READOUT_KIND, ReadoutEntryBody } from '../kinds/readout.ts';
@@ -220,6 +222,10 @@ function apply(s: LineState, e: Entry): string | undefined {
       insertStamped(c.missed, { ...stamp, link: b.link });
       return;
     }
+    case KEY_ROTATE:
+    case KEY_REVOKE:
+      if (!foldKeyChange(s, e)) return bad();
+      return;
     case LINE_TEST: {
       // A test is folded once, so a reply that came first need not be remembered after it: years of hourly tests keep nothing.
       if (s.answeredTests.delete(stamp.id)) return;

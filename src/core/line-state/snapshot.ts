@@ -4,11 +4,11 @@ import type { Stamp } from './order.ts';
 import { FoldedEntries } from './folded.ts';
 import {
   createLineState, type CallState, type CheckState, type LineState, type MessageState, type NoticeState, type Overlap,
-  type ReadoutRecord, type SettingsRecord, type TemplateRecord,
+  type KeyChange, type ReadoutRecord, type SettingsRecord, type TemplateRecord,
 } from './state.ts';
 
 /** Bumped whenever the fold or this format changes what a snapshot means: an old one is then refolded from the logs. */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 /**
  * A line's folded state as plain JSON, so a station with years of records
@@ -38,6 +38,7 @@ export interface LineStateSnapshot {
   waiting: Array<[target: string, Entry[]]>;
   openIncoming: string[];
   openOutgoing: string[];
+  keyChanges: KeyChange[];
   malformed: number;
 }
 
@@ -66,6 +67,7 @@ export function toSnapshot(s: LineState): LineStateSnapshot {
     waiting: [...s.waiting],
     openIncoming: [...s.openIncoming],
     openOutgoing: [...s.openOutgoing],
+    keyChanges: s.keyChanges,
     malformed: s.malformed,
   };
 }
@@ -95,6 +97,7 @@ export function fromSnapshot(line: Line, me: string, snapshot: unknown): LineSta
   for (const [target, list] of snap.waiting) s.waiting.set(target, list);
   for (const id of snap.openIncoming) s.openIncoming.add(id);
   for (const id of snap.openOutgoing) s.openOutgoing.add(id);
+  s.keyChanges = snap.keyChanges;
   s.malformed = snap.malformed;
   return s;
 }

@@ -66,6 +66,23 @@ export interface CheckState extends Stamp {
   missed: Array<Stamp & { link: Record<string, string> }>;
 }
 
+/**
+ * A key change a party recorded in its log on this line: from entry `from`
+ * on, its entries are signed by `key` (verifier key text). A rotation takes
+ * effect after its entry, a revocation at its own entry (the replacement
+ * signs it). Verified before it was stored; the fold only remembers where.
+ */
+export interface KeyChange {
+  party: string;
+  seq: number;
+  from: number;
+  by: 'rotation' | 'revocation';
+  key: string;
+  /** For a revocation: the revoked key and the compromise time it records. */
+  revoked?: string;
+  compromisedAt?: number;
+}
+
 export interface TemplateRecord extends Stamp { number: number; title?: string; texts: Record<string, string>; precedence?: Precedence }
 export interface SettingsRecord extends Stamp { settings: LineSettings }
 
@@ -103,6 +120,8 @@ export interface LineState {
   openIncoming: Set<string>;
   /** This station's messages that some other party has not acknowledged yet. */
   openOutgoing: Set<string>;
+  /** Every party's key changes on this line, by party then position. */
+  keyChanges: KeyChange[];
   /** Entries whose bodies did not match their kind: kept in the log, ignored here. */
   malformed: number;
 }
@@ -112,7 +131,7 @@ export function createLineState(line: Line, me: string): LineState {
     line, me,
     applied: new FoldedEntries(), messages: new Map(), calls: new Map(), readouts: new Map(), notices: new Map(),
     overlaps: new Map(), conflictRecords: new Map(), checks: new Map(), templates: new Map(), settings: new Map(),
-    unansweredTests: new Map(), answeredTests: new Set(), waiting: new Map(), openIncoming: new Set(), openOutgoing: new Set(), malformed: 0,
+    unansweredTests: new Map(), answeredTests: new Set(), waiting: new Map(), openIncoming: new Set(), openOutgoing: new Set(), keyChanges: [], malformed: 0,
   };
 }
 

@@ -8,8 +8,17 @@ import { NoteError } from './errors.ts';
 export const ALG_ED25519 = 0x01;
 /** Timestamped Ed25519 witness cosignatures, c2sp.org/tlog-cosignature. */
 export const ALG_COSIGNATURE_V1 = 0x04;
+/** Timestamped ML-DSA-44 (sub)tree cosignatures, c2sp.org/tlog-cosignature (see mldsa.ts). */
+export const ALG_MLDSA44_COSIGNATURE = 0x06;
 
 const ED25519_KEY_SIZE = 32;
+/** FIPS 204 Table 2: the ML-DSA-44 public key. */
+export const MLDSA44_PUBLIC_KEY_SIZE = 1312;
+const PUBLIC_KEY_SIZES: Record<number, number> = {
+  [ALG_ED25519]: ED25519_KEY_SIZE,
+  [ALG_COSIGNATURE_V1]: ED25519_KEY_SIZE,
+  [ALG_MLDSA44_COSIGNATURE]: MLDSA44_PUBLIC_KEY_SIZE,
+};
 const SIGNER_PREFIX = 'PRIVATE+KEY+';
 
 export interface VerifierKey {
@@ -49,16 +58,16 @@ export function formatKeyHash(hash: number): string {
 }
 
 function checkAlg(alg: number): void {
-  if (alg !== ALG_ED25519 && alg !== ALG_COSIGNATURE_V1) throw new NoteError(`unknown key algorithm 0x${alg.toString(16)}`);
+  if (PUBLIC_KEY_SIZES[alg] === undefined) throw new NoteError(`unknown key algorithm 0x${alg.toString(16)}`);
 }
 
 function checkName(name: string): void {
   if (!isValidKeyName(name)) throw new NoteError(`invalid key name ${JSON.stringify(name)}`);
 }
 
-function checkKeySize(what: string, key: Uint8Array): void {
-  if (!(key instanceof Uint8Array) || key.length !== ED25519_KEY_SIZE) {
-    throw new NoteError(`${what} must be ${ED25519_KEY_SIZE} bytes`);
+function checkKeySize(what: string, key: Uint8Array, size = ED25519_KEY_SIZE): void {
+  if (!(key instanceof Uint8Array) || key.length !== size) {
+    throw new NoteError(`${what} must be ${size} bytes`);
   }
 }
 
@@ -79,7 +88,7 @@ function decodeKeyMaterial(text: string): Uint8Array {
 export function formatVerifierKey(c: Crypto, name: string, publicKey: Uint8Array, alg: number = ALG_ED25519): string {
   checkName(name);
   checkAlg(alg);
-  checkKeySize('public key', publicKey);
+  checkKeySize('public key', publicKey, PUBLIC_KEY_SIZES[alg]);
   const hash = keyHash(c, name, alg, publicKey);
   return `${name}+${formatKeyHash(hash)}+${toBase64(concatBytes(new Uint8Array([alg]), publicKey))}`;
 }
@@ -97,7 +106,7 @@ export function parseVerifierKey(c: Crypto, text: string): VerifierKey {
   const alg = material[0];
   checkAlg(alg);
   const publicKey = material.slice(1);
-  checkKeySize('public key', publicKey);
+  checkKeySize('public key', publicKey, PUBLIC_KEY_SIZES[alg]);
   if (keyHash(c, name, alg, publicKey) !== hash) throw new NoteError(`verifier key hash ${formatKeyHash(hash)} does not match the key`);
   return { name, hash, alg, publicKey };
 }
