@@ -18,6 +18,12 @@ export const Hello = Type.Object({
    * hello. Absent while the station has never rotated.
    */
   keys: Type.Optional(Type.Array(Type.String({ maxLength: 16384 }), { maxItems: 8 })),
+  /**
+   * The verifier key that signed this hello. A peer that cannot reach it from
+   * its pin (a key replaced after a revocation) remembers it as offered, for
+   * its operators to confirm by fingerprint (`hotline peer revoke`).
+   */
+  key: Type.Optional(Type.String({ maxLength: 4096 })),
 });
 
 export const LineOffer = Type.Object({
