@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { lineKeys } from '../core/bundle.ts';
+import { lineKeys, reached } from '../core/bundle.ts';
 import type { Crypto } from '../core/crypto.ts';
 import { bytesEqual, fromBase64 } from '../core/encoding.ts';
 import type { Entry } from '../core/entry.ts';
@@ -10,7 +10,8 @@ import type { Line } from '../core/line.ts';
 import { IntegrityError, LogVerifier, openCheckpoint, type LogSubject } from '../core/log-verifier.ts';
 import { leafHash } from '../core/merkle/hash.ts';
 import { verifyConsistency, verifyInclusion } from '../core/merkle/proof.ts';
-import type { Checkpoint } from '../core/note/checkpoint.ts';
+import { parseCheckpoint, type Checkpoint } from '../core/note/checkpoint.ts';
+import { parseNote } from '../core/note/note.ts';
 import type { VerifierKey } from '../core/note/key.ts';
 import { decodeEntryBundle, entriesPath, tilePath } from '../core/tile.ts';
 import { logPath, type Client } from './client.ts';
@@ -39,8 +40,13 @@ async function served<T>(what: string, read: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The checkpoint the station serves for a log, or null if it serves none (404). */
-async function servedCheckpoint(c: Crypto, client: Client, subject: LogSubject): Promise<{ note: string; cp: Checkpoint } | null> {
+/**
+ * The checkpoint the station serves for a log, or null if it serves none
+ * (404). With `keys` its signature is checked; without, only its shape (the
+ * log's later keys are known once its entries are read, and the caller
+ * checks the signature then).
+ */
+async function servedCheckpoint(c: Crypto, client: Client, subject: LogSubject, keys?: VerifierKey[]): Promise<{ note: string; cp: Checkpoint } | null> {
   let note: string;
   try {
     note = await served(`checkpoint of ${subject.party}'s log`, () => client.text(`${logPath(subject.line, subject.party)}checkpoint`));
@@ -48,7 +54,12 @@ async function servedCheckpoint(c: Crypto, client: Client, subject: LogSubject):
     if (e instanceof HotlineError && e.code === 'not_found') return null;
     throw e;
   }
-  return { note, cp: openCheckpoint(c, subject, note) };
+  if (keys) return { note, cp: openCheckpoint(c, subject, note, keys) };
+  try {
+    return { note, cp: parseCheckpoint(parseNote(note).text) };
+  } catch (e) {
+    throw new IntegrityError(`the station's checkpoint of ${subject.party}'s log is malformed: ${(e as Error).message}`);
+  }
 }
 
 export interface RemoteLog {
@@ -56,6 +67,10 @@ export interface RemoteLog {
   note: string;
   /** Entry 0, if the log has one. */
   first?: Entry;
+  /** Entries signed by a revoked key at or after its compromise time (full verification only). */
+  disputed?: number[];
+  /** How many keys signed the log (more than one after a rotation). */
+  keys?: number;
 }
 
 /**
@@ -65,7 +80,7 @@ export interface RemoteLog {
  * and, given the line, that no entry contradicts its definition. Null if the
  * station serves no checkpoint of the log.
  */
-export async function verifyRemoteLog(c: Crypto, client: Client, subject: LogSubject, options: { since?: string; line?: Line } = {}): Promise<RemoteLog | null> {
+export async function verifyRemoteLog(c: Crypto, client: Client, subject: LogSubject, options: { since?: string; line?: Line; pin?: VerifierKey } = {}): Promise<RemoteLog | null> {
   const base = logPath(subject.line, subject.party);
   const head = await servedCheckpoint(c, client, subject);
   if (!head) return null;
@@ -118,14 +133,17 @@ export async function verifyRemoteLog(c: Crypto, client: Client, subject: LogSub
     }
   }
   verifier.finish(note);
+  if (options.pin && !reached(verifier.chain, options.pin)) {
+    throw new IntegrityError(`the line's key for ${subject.party} is not the pinned key, and ${subject.party}'s log does not rotate to it`);
+  }
   if (options.since) {
-    const old = openCheckpoint(c, subject, options.since);
+    const old = openCheckpoint(c, subject, options.since, verifier.chain.map((k) => k.key));
     if (old.size > cp.size) throw new IntegrityError(`${subject.party}'s log shrank: it was ${old.size} entries, now ${cp.size}`);
     const proof = await consistencyProof(client, base, old.size, cp.size, subject.party);
     const ok = old.size === cp.size ? bytesEqual(old.root, cp.root) : old.size === 0 || verifyConsistency(c, old.size, cp.size, proof, old.root, cp.root);
     if (!ok) throw new IntegrityError(`${subject.party}'s log at size ${cp.size} is not consistent with the checkpoint seen earlier at size ${old.size}: two histories`);
   }
-  return { checkpoint: cp, note, first };
+  return { checkpoint: cp, note, first, disputed: verifier.disputed, keys: verifier.chain.length };
 }
 
 async function consistencyProof(client: Client, base: string, from: number, to: number, party: string): Promise<Uint8Array[]> {
@@ -144,8 +162,15 @@ async function consistencyProof(client: Client, base: string, from: number, to: 
  * entry tile, and its inclusion proof. Enough to check the line's signed
  * definition when only another party's log is verified in full.
  */
-async function provenFirstEntry(c: Crypto, client: Client, subject: LogSubject): Promise<RemoteLog | null> {
-  const head = await servedCheckpoint(c, client, subject);
+async function provenFirstEntry(c: Crypto, client: Client, subject: LogSubject, pin?: VerifierKey): Promise<RemoteLog | null> {
+  let head: { note: string; cp: Checkpoint } | null;
+  try {
+    head = await servedCheckpoint(c, client, subject, pin ? [subject.key, pin] : [subject.key]);
+  } catch (e) {
+    // Signed by a later key of the log: only the whole log shows the way from the line's key to it.
+    if (e instanceof IntegrityError) return verifyRemoteLog(c, client, subject, { pin });
+    throw e;
+  }
   if (!head) return null;
   if (head.cp.size === 0) return { checkpoint: head.cp, note: head.note };
   const base = logPath(subject.line, subject.party);
@@ -203,7 +228,8 @@ export async function verifyRemoteLine(c: Crypto, client: Client, lineId: string
   for (const { name } of line.parties) {
     const subject = { line: line.id, party: name, key: keys.get(name)! };
     const full = !options.party || options.party === name;
-    const verified = full ? await verifyRemoteLog(c, client, subject, { since: options.since.get(name), line }) : await provenFirstEntry(c, client, subject);
+    const pin = options.pinned.find((k) => k.name === name);
+    const verified = full ? await verifyRemoteLog(c, client, subject, { since: options.since.get(name), line, pin }) : await provenFirstEntry(c, client, subject, pin);
     if (!verified) {
       missing.push(name);
       continue;

@@ -8,7 +8,10 @@ import { checkDefinition, checkEntryAgainstLine, type DefinitionVerdict } from '
 import type { Line } from './line.ts';
 import { IntegrityError, LogVerifier, openCheckpoint } from './log-verifier.ts';
 import { parseVerifierKey, type VerifierKey } from './note/key.ts';
-import type { Checkpoint } from './note/checkpoint.ts';
+import { parseCheckpoint, type Checkpoint } from './note/checkpoint.ts';
+import { parseNote } from './note/note.ts';
+import type { KeySpan } from './keys/log-keys.ts';
+import type { Revocation } from './keys/revocation.ts';
 
 export const BUNDLE_FORMAT = 'hotline-bundle/v1';
 
@@ -25,6 +28,12 @@ export interface Bundle {
     /** Entry bytes, base64, in sequence order. */
     entries: string[];
   }>;
+  /**
+   * The key revocations the exporting station's operators recorded (with the
+   * replacements they confirmed), so a verifier can follow a log across a
+   * revocation and see which entries it disputes. Absent when there are none.
+   */
+  revocations?: Revocation[];
 }
 
 // The shape alone, strictly: a bundle is a closed format, so any member that
@@ -44,6 +53,10 @@ const Shape = Type.Object(
     ),
     creator: Type.Optional(Type.String()),
     logs: Type.Array(Type.Object({ party: Type.String(), checkpoint: Type.String(), entries: Type.Array(Type.String()) }, { additionalProperties: false })),
+    revocations: Type.Optional(Type.Array(Type.Object(
+      { party: Type.String(), key: Type.String(), compromisedAt: Type.Integer({ minimum: 0 }), replacement: Type.Optional(Type.String()) },
+      { additionalProperties: false },
+    ))),
   },
   { additionalProperties: false },
 );
@@ -62,6 +75,10 @@ export interface LogVerdict {
   party: string;
   size: number;
   checkpoint: Checkpoint;
+  /** The keys that signed the log, each from the entry it began at (more than one after a rotation or revocation). */
+  keys: readonly KeySpan[];
+  /** Entries signed by a revoked key at or after its compromise time. */
+  disputed: number[];
 }
 
 export interface BundleVerdict {
@@ -91,32 +108,44 @@ export function verifyBundle(c: Crypto, bundle: Bundle, options: { pinned?: Veri
     if (firsts.some((f) => f.party === log.party)) throw new IntegrityError(`bundle holds two logs for ${log.party}`);
     const key = keys.get(log.party);
     if (!key) throw new IntegrityError(`bundle holds a log for ${log.party}, which the line does not name`);
-    const subject = { line: line.id, party: log.party, key };
+    const pin = options.pinned?.find((p) => p.name === log.party);
+    const subject = { line: line.id, party: log.party, key, trust: { revocations: bundle.revocations ?? [], pinned: options.pinned ?? [] } };
     const verifier = new LogVerifier(c, subject);
     const earlier = options.since?.get(log.party);
-    const old = earlier ? openCheckpoint(c, subject, earlier) : undefined;
-    let rootAtOld = old?.size === 0 ? verifier.root() : undefined;
+    // The earlier checkpoint's size is read now, its signature checked once the log's keys are known.
+    const oldSize = earlier ? unverifiedSize(earlier, log.party) : undefined;
+    let rootAtOld = oldSize === 0 ? verifier.root() : undefined;
     let first: Entry | undefined;
-    log.entries.forEach((b64, i) => {
-      let bytes: Uint8Array;
-      try {
-        bytes = fromBase64(b64);
-      } catch {
-        throw new IntegrityError(`entry ${i} of ${log.party}'s log is not base64`, { party: log.party, seq: i });
+    let checkpoint: Checkpoint;
+    try {
+      log.entries.forEach((b64, i) => {
+        let bytes: Uint8Array;
+        try {
+          bytes = fromBase64(b64);
+        } catch {
+          throw new IntegrityError(`entry ${i} of ${log.party}'s log is not base64`, { party: log.party, seq: i });
+        }
+        const entry = verifier.add(bytes);
+        checkEntryAgainstLine(line, entry);
+        if (i === 0) first = entry;
+        if (oldSize !== undefined && i + 1 === oldSize) rootAtOld = verifier.root();
+      });
+      checkpoint = verifier.finish(log.checkpoint);
+    } catch (e) {
+      if (pin && !bytesEqual(pin.publicKey, key.publicKey) && !reached(verifier.chain, pin)) {
+        throw new IntegrityError(`the line's key for ${log.party} is not the pinned key, and ${log.party}'s log does not rotate to it: ${(e as Error).message}`);
       }
-      const entry = verifier.add(bytes);
-      checkEntryAgainstLine(line, entry);
-      if (i === 0) first = entry;
-      if (old && i + 1 === old.size) rootAtOld = verifier.root();
-    });
-    const checkpoint = verifier.finish(log.checkpoint);
+      throw e;
+    }
+    if (pin && !reached(verifier.chain, pin)) throw new IntegrityError(`the line's key for ${log.party} is not the pinned key, and ${log.party}'s log does not rotate to it`);
+    const old = earlier ? openCheckpoint(c, subject, earlier, verifier.chain.map((k) => k.key)) : undefined;
     if (old && old.size > checkpoint.size) throw new IntegrityError(`${log.party}'s log shrank: it was ${old.size} entries, the bundle holds ${checkpoint.size}`);
     // With every entry at hand, consistency is simply: the tree we grew had the old root at the old size.
     if (old && (!rootAtOld || !bytesEqual(rootAtOld, old.root))) {
       throw new IntegrityError(`${log.party}'s log is not consistent with the checkpoint seen earlier at size ${old.size}: two histories`);
     }
     firsts.push({ party: log.party, entry: first });
-    verdicts.push({ party: log.party, size: checkpoint.size, checkpoint });
+    verdicts.push({ party: log.party, size: checkpoint.size, checkpoint, keys: verifier.chain, disputed: verifier.disputed });
   }
   const missing = line.parties.filter((p) => !firsts.some((f) => f.party === p.name)).map((p) => p.name);
   if (missing.length) throw new IntegrityError(`the bundle holds no log of ${missing.join(', ')}, which the line names: a log was removed, or the exporting station never received its signed checkpoint`);
@@ -130,7 +159,25 @@ export function verifyBundle(c: Crypto, bundle: Bundle, options: { pinned?: Veri
   return { logs: verdicts, definition };
 }
 
-/** Each party's verifier key, held against the pins: a pin must match, and must name a party of the line. */
+/** Whether a log's chain of keys includes `key`. */
+export function reached(chain: readonly KeySpan[], key: VerifierKey): boolean {
+  return chain.some((k) => k.key.name === key.name && bytesEqual(k.key.publicKey, key.publicKey));
+}
+
+/** The size an earlier checkpoint claims, before its signature can be checked (that needs the log's keys). */
+function unverifiedSize(note: string, party: string): number {
+  try {
+    return parseCheckpoint(parseNote(note).text).size;
+  } catch (e) {
+    throw new IntegrityError(`the checkpoint of ${party}'s log seen earlier is malformed: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Each party's first verifier key, as the line names it. A pin must name a
+ * party of the line; it may be the line's key or a key the party's log
+ * rotated to later, which the caller checks against the log's chain.
+ */
 export function lineKeys(c: Crypto, line: Line, pinned: VerifierKey[]): Map<string, VerifierKey> {
   const keys = new Map<string, VerifierKey>();
   for (const party of line.parties) {
@@ -142,8 +189,6 @@ export function lineKeys(c: Crypto, line: Line, pinned: VerifierKey[]): Map<stri
       throw new IntegrityError(`the line's key for ${party.name} is not a verifier key: ${(e as Error).message}`);
     }
     if (key.name !== party.name) throw new IntegrityError(`the line's key for ${party.name} is named ${key.name}`);
-    const pin = pinned.find((p) => p.name === key.name);
-    if (pin && !bytesEqual(pin.publicKey, key.publicKey)) throw new IntegrityError(`the line's key for ${key.name} is not the pinned key`);
     keys.set(party.name, key);
   }
   for (const pin of pinned) {

@@ -5,6 +5,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { utf8Decode } from '../core/encoding.ts';
 import { processAddCheckpoint, type WitnessDeps } from './add-checkpoint.ts';
+import { processKeyRotation } from './key-rotation.ts';
 
 /** The spec's content type for the 409 body: the witnessed size in decimal and a newline. */
 export const SIZE_CONTENT_TYPE = 'text/x.tlog.size';
@@ -65,6 +66,23 @@ export async function buildWitnessApp(deps: WitnessDeps, logger?: FastifyBaseLog
     req.log[r.evidence ? 'warn' : 'info']({ origin: r.origin, status: r.status, reason: r.message }, 'refused');
     if (r.status === 409) return reply.status(409).type(SIZE_CONTENT_TYPE).send(`${r.knownSize}\n`);
     return reply.status(r.status).type(TEXT).send(`${r.message}\n`);
+  });
+
+  // A log's key rotation: the statement in the body, as text (src/witness/key-rotation.ts).
+  app.post('/hotline/key-rotation', async (req, reply) => {
+    let body: string;
+    try {
+      body = utf8Decode(req.body instanceof Uint8Array ? req.body : new Uint8Array(0));
+    } catch {
+      return reply.status(400).type(TEXT).send('request body is not valid UTF-8\n');
+    }
+    const r = processKeyRotation(deps, body);
+    if (!r.ok) {
+      req.log.info({ status: r.status, reason: r.message }, 'key rotation refused');
+      return reply.status(r.status).type(TEXT).send(`${r.message}\n`);
+    }
+    if (r.rotated.length) req.log.info({ origins: r.rotated }, 'key rotated');
+    return reply.type(TEXT).send(r.already ? 'already rotated\n' : `rotated ${r.rotated.length} logs\n`);
   });
   return app;
 }

@@ -3,6 +3,8 @@
 // evidence table is the spec's optional "log the request even if the proof
 // doesn't verify": a log-signed checkpoint that contradicts what the witness
 // saw is proof of a split view, and the witness is the one who can show it.
+// key_rotation keeps each rotation statement the witness followed: why it
+// trusts a key the operator never pinned by hand.
 export const witnessSchema = `
 CREATE TABLE IF NOT EXISTS log (
   origin TEXT PRIMARY KEY,
@@ -17,6 +19,12 @@ CREATE TABLE IF NOT EXISTS log_key (
   vkey TEXT NOT NULL,
   PRIMARY KEY (origin, vkey)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS key_rotation (
+  id INTEGER PRIMARY KEY,
+  origin TEXT NOT NULL REFERENCES log(origin),
+  statement TEXT NOT NULL,
+  rotated_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS evidence (
   id INTEGER PRIMARY KEY,
   origin TEXT NOT NULL REFERENCES log(origin),

@@ -24,6 +24,8 @@ export class SqliteWitnessStore implements WitnessStore {
       keys: p('SELECT vkey FROM log_key WHERE origin = ? ORDER BY vkey'),
       addLog: p('INSERT OR IGNORE INTO log (origin, added_at) VALUES (?, ?)'),
       addKey: p('INSERT OR IGNORE INTO log_key (origin, vkey) VALUES (?, ?)'),
+      removeKey: p('DELETE FROM log_key WHERE origin = ? AND vkey = ?'),
+      addRotation: p('INSERT INTO key_rotation (origin, statement, rotated_at) VALUES (?, ?, ?)'),
       // `root IS ?` also matches NULL = NULL, the state before the first cosignature.
       advance: p('UPDATE log SET size = ?, root = ?, note = ?, cosigned_at = ? WHERE origin = ? AND size = ? AND root IS ?'),
       addEvidence: p('INSERT INTO evidence (origin, received_at, reason, request) VALUES (?, ?, ?, ?)'),
@@ -44,6 +46,14 @@ export class SqliteWitnessStore implements WitnessStore {
     return this.db.transaction(() => {
       this.s.addLog.run(origin, now);
       return this.s.addKey.run(origin, vkey).changes === 1;
+    })();
+  }
+
+  rotateKey(origin: string, old: string, next: string, statement: string, now: number): void {
+    this.db.transaction(() => {
+      this.s.addKey.run(origin, next);
+      this.s.removeKey.run(origin, old);
+      this.s.addRotation.run(origin, statement, now);
     })();
   }
 

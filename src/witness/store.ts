@@ -36,6 +36,8 @@ export interface WitnessStore {
   logs(): KnownLog[];
   /** Trusts `vkey` for `origin`, creating the log at size 0 if new. Returns false if already pinned. */
   pinKey(origin: string, vkey: string, now: number): boolean;
+  /** Trusts `next` instead of `old` for `origin`, keeping the statement that says so; one transaction. */
+  rotateKey(origin: string, old: string, next: string, statement: string, now: number): void;
   /**
    * Replaces the witnessed state if, and only if, it is still `from`.
    * Durable when it returns true; false means another request won.

@@ -20,6 +20,12 @@ import { verifyRemoteLine } from '../remote-verify.ts';
  * nothing was shown to be false.
  */
 export const INCOMPLETE_EXIT = 11;
+/**
+ * Everything verified, but some entries were signed by a revoked key at or
+ * after its compromise time: they are part of the record, and may be a
+ * thief's. A script must not take them for a clean record.
+ */
+export const DISPUTED_EXIT = 12;
 
 const HELP = `hotline verify --bundle FILE [--key VKEY ...] [--since CHECKPOINT ...]
 hotline verify --line LINE [--party PARTY] [--url URL --token TOKEN] [--key VKEY ...] [--since CHECKPOINT ...] [--save DIR]
@@ -42,6 +48,14 @@ Exit status:
   10  integrity failure, naming the first bad log, entry or field
   11  incomplete: nothing failed, but the definition is unsigned (an older
       line) or the station serves no checkpoint of some party's log
+  12  disputed: everything verified, but some entries were signed by a
+      revoked key at or after its compromise time (listed)
+
+A log whose key was rotated verifies across the rotation: each key.rotate
+entry is signed by the old key and names the new one, which countersigned
+it. A pinned key may be any key of the party's chain. A key.revoke entry is
+followed only to a replacement that is pinned (--key) or that the exporting
+station's operators confirmed (the bundle's revocations).
   3, 4, 6  the station refused (authentication, no such line) or is unreachable`;
 
 export async function verify(argv: string[]): Promise<number> {
@@ -73,7 +87,7 @@ async function run(argv: string[]): Promise<number> {
   });
   if (new Set(pinned.map((k) => k.name)).size !== pinned.length) throw new HotlineError('bad_request', 'verify: two --key values name the same party');
   const since = readSince(values.since ?? []);
-  const results: Array<{ party: string; size: number; root: Uint8Array; note: string }> = [];
+  const results: Array<{ party: string; size: number; root: Uint8Array; note: string; keys: number; disputed: number[] }> = [];
   let definition: DefinitionVerdict;
   let missing: string[] = [];
   if (values.bundle) {
@@ -83,19 +97,20 @@ async function run(argv: string[]): Promise<number> {
       if (!pinned.some((k) => k.name === p.name)) console.error(`warning: ${p.name}'s key is taken from the bundle itself; pin it with --key`);
     }
     const verdict = verifyBundle(c, bundle, { pinned, since: new Map([...since].map(([party, s]) => [party, s.note])) });
-    for (const v of verdict.logs) results.push({ party: v.party, size: v.size, root: v.checkpoint.root, note: bundle.logs.find((l) => l.party === v.party)!.checkpoint });
+    for (const v of verdict.logs) results.push({ party: v.party, size: v.size, root: v.checkpoint.root, note: bundle.logs.find((l) => l.party === v.party)!.checkpoint, keys: v.keys.length, disputed: v.disputed });
     definition = verdict.definition;
   } else {
     if (!values.line) throw new HotlineError('bad_request', 'verify: give --bundle FILE or --line LINE');
     checkSinceLine(since, values.line);
     const verdict = await verifyRemoteLine(c, connect(values), values.line, { party: values.party, pinned, since: new Map([...since].map(([party, s]) => [party, s.note])) });
     for (const name of verdict.unpinned) console.error(`warning: ${name}'s key is taken from the station itself; pin it with --key`);
-    for (const v of verdict.logs) results.push({ party: v.party, size: v.checkpoint.size, root: v.checkpoint.root, note: v.note });
+    for (const v of verdict.logs) results.push({ party: v.party, size: v.checkpoint.size, root: v.checkpoint.root, note: v.note, keys: v.keys ?? 1, disputed: v.disputed ?? [] });
     definition = verdict.definition;
     missing = verdict.missing;
   }
   for (const r of results) {
-    console.log(`ok  ${r.party}: ${r.size} entries verified; root ${toBase64(r.root)}`);
+    console.log(`ok  ${r.party}: ${r.size} entries verified; root ${toBase64(r.root)}${r.keys > 1 ? `; signed by ${r.keys} keys in turn` : ''}`);
+    if (r.disputed.length) console.log(`!!  ${r.party}: ${r.disputed.length} entries disputed, signed by a revoked key at or after its compromise: ${listed(r.disputed)}`);
     if (values.save) {
       try {
         writeFileSync(`${values.save}/${r.party}.checkpoint`, r.note);
@@ -109,7 +124,20 @@ async function run(argv: string[]): Promise<number> {
   else console.log('--  definition: not signed (a line created before definitions were signed); its title, parties and discreet flag are unverified');
   if (missing.length) console.error(`hotline verify: incomplete: no signed checkpoint of ${missing.join(', ')}'s log`);
   if (!definition.signed) console.error("hotline verify: incomplete: the line's definition is not covered by a signature");
-  return missing.length || !definition.signed ? INCOMPLETE_EXIT : 0;
+  if (missing.length || !definition.signed) return INCOMPLETE_EXIT;
+  return results.some((r) => r.disputed.length) ? DISPUTED_EXIT : 0;
+}
+
+/** Entry numbers, runs shortened: 3, 5-9, 12. */
+function listed(seqs: number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < seqs.length; i++) {
+    let j = i;
+    while (j + 1 < seqs.length && seqs[j + 1] === seqs[j] + 1) j++;
+    runs.push(i === j ? String(seqs[i]) : `${seqs[i]}-${seqs[j]}`);
+    i = j;
+  }
+  return runs.join(', ');
 }
 
 function readText(file: string, what: string): string {
