@@ -63,14 +63,15 @@ if (!existsSync(webStamp) || readFileSync(webStamp, 'utf8') !== webWant) {
 }
 
 // The whole-suite run drives Debian's Chromium (console tests), HAProxy
-// (the documented load-balancer configuration, in front of real replicas) and
+// (the documented load-balancer configuration, in front of real replicas),
 // Prometheus's promtool (the metrics and the alerting rules are checked with
-// it); install whichever is absent.
+// it) and SoftHSM2 (station keys in a PKCS#11 token); install whichever is
+// absent.
 const wanted = process.argv.includes('--browser')
-  ? [['/usr/bin/chromium', ['chromium', 'fonts-dejavu-core']], ['/usr/sbin/haproxy', ['haproxy']], ['/usr/bin/promtool', ['prometheus']]].filter(([path]) => !existsSync(path)).flatMap(([, packages]) => packages)
+  ? [['/usr/bin/chromium', ['chromium', 'fonts-dejavu-core']], ['/usr/sbin/haproxy', ['haproxy']], ['/usr/bin/promtool', ['prometheus']], ['/usr/lib/softhsm/libsofthsm2.so', ['softhsm2']]].filter(([path]) => !existsSync(path)).flatMap(([, packages]) => packages)
   : [];
 if (wanted.length > 0) {
-  console.log(`setup: installing Debian ${wanted.join(', ')} for the console, load-balancer and metrics tests...`);
+  console.log(`setup: installing Debian ${wanted.join(', ')} for the console, load-balancer, metrics and hardware-key tests...`);
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
   const run = (args) => execFileSync(sudo.length ? 'sudo' : args[0], sudo.length ? args : args.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   run(['apt-get', 'update', '-qq']);
