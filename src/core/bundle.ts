@@ -34,6 +34,13 @@ export interface Bundle {
    * revocation and see which entries it disputes. Absent when there are none.
    */
   revocations?: Revocation[];
+  /**
+   * ML-DSA-44 verifier keys (type 0x06) of the line's parties, as the
+   * exporting station holds them (its own and its pins), so a verifier can
+   * check the checkpoints' post-quantum lines. Taken from the bundle itself,
+   * like the line's keys, unless pinned.
+   */
+  pqKeys?: string[];
 }
 
 // The shape alone, strictly: a bundle is a closed format, so any member that
@@ -53,6 +60,7 @@ const Shape = Type.Object(
     ),
     creator: Type.Optional(Type.String()),
     logs: Type.Array(Type.Object({ party: Type.String(), checkpoint: Type.String(), entries: Type.Array(Type.String()) }, { additionalProperties: false })),
+    pqKeys: Type.Optional(Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 64 })),
     revocations: Type.Optional(Type.Array(Type.Object(
       { party: Type.String(), key: Type.String(), compromisedAt: Type.Integer({ minimum: 0 }), replacement: Type.Optional(Type.String()) },
       { additionalProperties: false },

@@ -5,7 +5,8 @@ import { HotlineError } from '../../core/errors.ts';
 import type { DefinitionVerdict } from '../../core/kinds/line-definition.ts';
 import { parseLogOrigin } from '../../core/line.ts';
 import { parseCheckpoint } from '../../core/note/checkpoint.ts';
-import { parseVerifierKey, type VerifierKey } from '../../core/note/key.ts';
+import { ALG_MLDSA44_COSIGNATURE, formatKeyHash, parseVerifierKey, type VerifierKey } from '../../core/note/key.ts';
+import { checkMlDsaLines } from '../../core/note/mldsa-lines.ts';
 import { parseNote } from '../../core/note/note.ts';
 import { nodeCrypto } from '../../node/crypto.ts';
 import { parse } from '../args.ts';
@@ -27,8 +28,8 @@ export const INCOMPLETE_EXIT = 11;
  */
 export const DISPUTED_EXIT = 12;
 
-const HELP = `hotline verify --bundle FILE [--key VKEY ...] [--since CHECKPOINT ...]
-hotline verify --line LINE [--party PARTY] [--url URL --token TOKEN] [--key VKEY ...] [--since CHECKPOINT ...] [--save DIR]
+const HELP = `hotline verify --bundle FILE [--key VKEY ...] [--pq] [--since CHECKPOINT ...]
+hotline verify --line LINE [--party PARTY] [--url URL --token TOKEN] [--key VKEY ...] [--pq] [--since CHECKPOINT ...] [--save DIR]
 
 Checks a line's record end to end: every entry's signature and position,
 every leaf, the Merkle root against the signed checkpoint, that there is a
@@ -39,7 +40,11 @@ earlier) consistency with that earlier state. With --party, only that
 party's log is checked in full; the definition is still checked.
 --key pins a party's verifier key; without it the keys come from the
 line definition itself, which a station could forge. A pinned key must
-belong to a party of the line. --save DIR writes each verified checkpoint
+belong to a party of the line. A --key that is an ML-DSA-44 key (type
+0x06, GET /v1/station pqKey) checks that party's post-quantum line on its
+checkpoint; a bundle carries the exporting station's ML-DSA keys too.
+--pq requires a verified ML-DSA-44 line on every party's checkpoint: what
+still holds once Ed25519 does not. --save DIR writes each verified checkpoint
 to DIR/<party>.checkpoint for the next --since.
 
 Exit status:
@@ -70,7 +75,7 @@ export async function verify(argv: string[]): Promise<number> {
 
 async function run(argv: string[]): Promise<number> {
   const { values } = parse('verify', argv, {
-    ...connectionOptions, bundle: { type: 'string' }, line: { type: 'string' }, party: { type: 'string' }, key: { type: 'string', multiple: true }, since: { type: 'string', multiple: true }, save: { type: 'string' },
+    ...connectionOptions, bundle: { type: 'string' }, line: { type: 'string' }, party: { type: 'string' }, key: { type: 'string', multiple: true }, since: { type: 'string', multiple: true }, save: { type: 'string' }, pq: { type: 'boolean' },
   });
   if (values.help) {
     console.log(HELP);
@@ -78,15 +83,19 @@ async function run(argv: string[]): Promise<number> {
   }
   if (values.bundle && values.line) throw new HotlineError('bad_request', 'verify: give --bundle FILE or --line LINE, not both');
   const c = nodeCrypto;
-  const pinned: VerifierKey[] = (values.key ?? []).map((k) => {
+  const keys: VerifierKey[] = (values.key ?? []).map((k) => {
     try {
       return parseVerifierKey(c, k);
     } catch (e) {
       throw new HotlineError('bad_request', `verify: --key ${k}: ${(e as Error).message}`);
     }
   });
+  const pinned = keys.filter((k) => k.alg !== ALG_MLDSA44_COSIGNATURE);
+  const pqKeys = keys.filter((k) => k.alg === ALG_MLDSA44_COSIGNATURE);
   if (new Set(pinned.map((k) => k.name)).size !== pinned.length) throw new HotlineError('bad_request', 'verify: two --key values name the same party');
+  if (new Set(pqKeys.map((k) => k.name)).size !== pqKeys.length) throw new HotlineError('bad_request', 'verify: two ML-DSA --key values name the same party');
   const since = readSince(values.since ?? []);
+  const bundlePq = new Set<VerifierKey>();
   const results: Array<{ party: string; size: number; root: Uint8Array; note: string; keys: number; disputed: number[] }> = [];
   let definition: DefinitionVerdict;
   let missing: string[] = [];
@@ -95,6 +104,19 @@ async function run(argv: string[]): Promise<number> {
     checkSinceLine(since, bundle.line.id);
     for (const p of bundle.line.parties) {
       if (!pinned.some((k) => k.name === p.name)) console.error(`warning: ${p.name}'s key is taken from the bundle itself; pin it with --key`);
+    }
+    for (const text of bundle.pqKeys ?? []) {
+      let k: VerifierKey;
+      try {
+        k = parseVerifierKey(c, text);
+      } catch (e) {
+        throw new HotlineError('integrity', `verify: the bundle's ML-DSA key ${text.slice(0, 40)}…: ${(e as Error).message}`);
+      }
+      if (k.alg !== ALG_MLDSA44_COSIGNATURE || !bundle.line.parties.some((p) => p.name === k.name)) throw new HotlineError('integrity', `verify: the bundle's ML-DSA key for ${k.name} is not an ML-DSA-44 key of a party of the line`);
+      if (pqKeys.some((p) => p.name === k.name)) continue;
+      console.error(`warning: ${k.name}'s ML-DSA key is taken from the bundle itself; pin it with --key`);
+      pqKeys.push(k);
+      bundlePq.add(k);
     }
     const verdict = verifyBundle(c, bundle, { pinned, since: new Map([...since].map(([party, s]) => [party, s.note])) });
     for (const v of verdict.logs) results.push({ party: v.party, size: v.size, root: v.checkpoint.root, note: bundle.logs.find((l) => l.party === v.party)!.checkpoint, keys: v.keys.length, disputed: v.disputed });
@@ -108,8 +130,10 @@ async function run(argv: string[]): Promise<number> {
     definition = verdict.definition;
     missing = verdict.missing;
   }
+  const pqUnchecked: string[] = [];
   for (const r of results) {
     console.log(`ok  ${r.party}: ${r.size} entries verified; root ${toBase64(r.root)}${r.keys > 1 ? `; signed by ${r.keys} keys in turn` : ''}`);
+    checkPostQuantum(r, pqKeys, pqUnchecked, bundlePq);
     if (r.disputed.length) console.log(`!!  ${r.party}: ${r.disputed.length} entries disputed, signed by a revoked key at or after its compromise: ${listed(r.disputed)}`);
     if (values.save) {
       try {
@@ -124,8 +148,27 @@ async function run(argv: string[]): Promise<number> {
   else console.log('--  definition: not signed (a line created before definitions were signed); its title, parties and discreet flag are unverified');
   if (missing.length) console.error(`hotline verify: incomplete: no signed checkpoint of ${missing.join(', ')}'s log`);
   if (!definition.signed) console.error("hotline verify: incomplete: the line's definition is not covered by a signature");
-  if (missing.length || !definition.signed) return INCOMPLETE_EXIT;
+  if (values.pq && pqUnchecked.length) console.error(`hotline verify: incomplete: --pq, but no ML-DSA-44 line was checked for ${pqUnchecked.join(', ')}`);
+  if (missing.length || !definition.signed || (values.pq && pqUnchecked.length)) return INCOMPLETE_EXIT;
   return results.some((r) => r.disputed.length) ? DISPUTED_EXIT : 0;
+}
+
+/** Checks the ML-DSA-44 lines of a log's checkpoint by the keys known for its party, and says what was checked. */
+function checkPostQuantum(r: { party: string; note: string }, pqKeys: VerifierKey[], unchecked: string[], fromBundle: Set<VerifierKey>): void {
+  let lines;
+  try {
+    lines = checkMlDsaLines(nodeCrypto, r.note, pqKeys.filter((k) => k.name === r.party));
+  } catch (e) {
+    throw new HotlineError('integrity', `verify: ${r.party}'s checkpoint: ${(e as Error).message}`);
+  }
+  for (const { key } of lines.checked) console.log(`ok  ${r.party}: ML-DSA-44 line by ${key.name}+${formatKeyHash(key.hash)} verified`);
+  for (const k of lines.missing) {
+    // A pinned key promises a line; the bundle's own key may be newer than the checkpoint.
+    if (!fromBundle.has(k)) throw new HotlineError('integrity', `verify: ${r.party}'s checkpoint has no ML-DSA-44 line by the pinned ML-DSA key ${k.name}+${formatKeyHash(k.hash)}`);
+    console.log(`--  ${r.party}: the checkpoint carries no ML-DSA-44 line by ${k.name}+${formatKeyHash(k.hash)}`);
+  }
+  for (const u of lines.unchecked) console.log(`--  ${r.party}: ML-DSA-44 line by ${u.name}+${formatKeyHash(u.hash)} not checked (give its ML-DSA key with --key)`);
+  if (lines.checked.length === 0) unchecked.push(r.party);
 }
 
 /** Entry numbers, runs shortened: 3, 5-9, 12. */

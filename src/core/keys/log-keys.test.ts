@@ -116,3 +116,23 @@ test('a revocation statement is signed by the key it revokes', () => {
   assert.throws(() => verifyRevocation(c, forged), /not signed by that key/);
   assert.throws(() => verifyRevocation(c, 'nonsense'), /signed note/);
 });
+
+test('a rotation naming ML-DSA keys carries their lines, and a verifier with ML-DSA checks them', async () => {
+  const { mlDsa44SignerFromSeed } = await import('../../node/crypto.ts');
+  const { formatMlDsaVerifierKey } = await import('../note/mldsa.ts');
+  const p1 = mlDsa44SignerFromSeed(seed(7));
+  const p2 = mlDsa44SignerFromSeed(seed(8));
+  const r = { party: 'A', old: vkey(k1), new: vkey(k2), time: 5, pqOld: formatMlDsaVerifierKey(c, 'A', p1.publicKey), pqNew: formatMlDsaVerifierKey(c, 'A', p2.publicKey) };
+  const note = signRotation(c, r, k1, k2, { old: p1, new: p2 });
+  assert.equal(verifyRotation(c, note).pqChecked, true);
+  // Without ML-DSA the Ed25519 lines still verify it.
+  const plain = { sha256: c.sha256, verify: c.verify };
+  assert.equal(verifyRotation(plain, note).pqChecked, false);
+  // The ML-DSA lines are those keys' and no other's.
+  assert.throws(() => signRotation(c, r, k1, k2, { old: p2, new: p1 }), /ML-DSA keys other than/);
+  assert.throws(() => signRotation(c, r, k1, k2), /signed by them/);
+  const stripped = note.slice(0, note.lastIndexOf('— A '));
+  assert.throws(() => verifyRotation(c, stripped), /not signed by its new ML-DSA key/);
+  const rev = signRevocation(c, 'A', vkey(k1), k1, { key: r.pqOld, signer: p1 });
+  assert.equal(verifyRevocation(c, rev).statement.pqKey, r.pqOld);
+});

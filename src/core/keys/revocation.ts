@@ -6,10 +6,11 @@
 // a thief could claim any. The replacement is confirmed by the peers'
 // operators, who hear its fingerprint from the party's operators
 // (`hotline peer revoke`), and the compromise time comes with it.
-import type { Crypto, Signer } from '../crypto.ts';
+import type { Crypto, PqSigner, Signer } from '../crypto.ts';
 import { bytesEqual } from '../encoding.ts';
 import { HotlineError } from '../errors.ts';
 import { parseVerifierKey, type VerifierKey } from '../note/key.ts';
+import { mlDsaNoteKeyOf, signMlDsaNote } from '../note/mldsa.ts';
 import { signNote, verifyNote } from '../note/note.ts';
 import { noteText } from './rotation.ts';
 import { formatStatement, parseStatement, type StatementField } from './statement.ts';
@@ -25,10 +26,13 @@ export interface RevocationStatement {
   pqKey?: string;
 }
 
-export function signRevocation(c: Crypto, party: string, key: string, signer: Signer, pqKey?: string): string {
+/** Signs a revocation of `key` (and of the ML-DSA key, when given: it signs too). */
+export function signRevocation(c: Crypto, party: string, key: string, signer: Signer, pq?: { key: string; signer: PqSigner }): string {
   const parsed = parseVerifierKey(c, key);
   if (parsed.name !== party || !bytesEqual(parsed.publicKey, signer.publicKey)) throw new HotlineError('bad_request', 'a revocation is signed by the key it revokes');
-  return signNote(c, formatStatement(REVOCATION_HEADER, revocationFields, { party, key, 'pq-key': pqKey }), [{ name: party, signer }]);
+  if (pq && !bytesEqual(parseVerifierKey(c, pq.key).publicKey, pq.signer.publicKey)) throw new HotlineError('bad_request', 'a revocation is signed by the ML-DSA key it revokes');
+  const text = formatStatement(REVOCATION_HEADER, revocationFields, { party, key, 'pq-key': pq?.key });
+  return signNote(c, text, [{ name: party, signer }]) + (pq ? signMlDsaNote(c, party, pq.signer, text) : '');
 }
 
 /** Verifies a revocation statement: well formed and signed by the key it revokes. */
@@ -45,6 +49,13 @@ export function verifyRevocation(c: Crypto, note: string): { statement: Revocati
     verifyNote(c, note, [key]);
   } catch (e) {
     throw new HotlineError('integrity', `the revocation of ${v.party}'s key is not signed by that key: ${(e as Error).message}`);
+  }
+  if (v['pq-key'] && c.verifyMlDsa44) {
+    try {
+      verifyNote(c, note, [mlDsaNoteKeyOf(c, parseVerifierKey(c, v['pq-key']))]);
+    } catch (e) {
+      throw new HotlineError('integrity', `the revocation of ${v.party}'s key is not signed by the ML-DSA key it names: ${(e as Error).message}`);
+    }
   }
   return { statement: { party: v.party, key: v.key, pqKey: v['pq-key'] }, key };
 }

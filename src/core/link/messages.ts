@@ -64,6 +64,8 @@ export const Cosign = Type.Object({
   size: Count,
   cosigner: Name,
   signature: Type.String({ maxLength: 400 }),
+  /** The cosigner's ML-DSA-44 line on the same checkpoint (type 0x06, about 3.3 KB), when it has an ML-DSA key. */
+  pqSignature: Type.Optional(Type.String({ maxLength: 4000 })),
 });
 
 /**

@@ -6,7 +6,8 @@ import type { Crypto, Signer } from '../crypto.ts';
 import { concatBytes, utf8Encode } from '../encoding.ts';
 import { parseCheckpoint } from './checkpoint.ts';
 import { NoteError } from './errors.ts';
-import { ALG_COSIGNATURE_V1, formatVerifierKey, isValidKeyName, keyHash, type VerifierKey } from './key.ts';
+import { ALG_COSIGNATURE_V1, ALG_MLDSA44_COSIGNATURE, formatVerifierKey, isValidKeyName, keyHash, type VerifierKey } from './key.ts';
+import { verifyMlDsaCosignatureSignature } from './mldsa.ts';
 import { formatSignatureLine, parseSignatureLine, type NoteSignature } from './syntax.ts';
 
 const TIMESTAMP_SIZE = 8;
@@ -68,8 +69,9 @@ export function verifyCosignatureSignature(c: Crypto, key: VerifierKey, text: st
 
 /**
  * Checks one cosignature (a signature line, with or without its newline, or
- * an already parsed NoteSignature) against a 0x04 key. Returns null, never
- * throws, for anything that is not a valid cosignature by that key.
+ * an already parsed NoteSignature) against a 0x04 key, or a 0x06 (ML-DSA-44)
+ * key. Returns null for anything that is not a valid cosignature by that key;
+ * throws only for a 0x06 key given to a Crypto without ML-DSA.
  */
 export function verifyCosignature(
   c: Crypto,
@@ -90,6 +92,8 @@ export function verifyCosignature(
     sig = sigLineOrNoteSignature;
   }
   if (sig.name !== key.name || sig.hash !== key.hash) return null;
-  const timestamp = verifyCosignatureSignature(c, key, checkpointText, sig.signature);
+  const timestamp = key.alg === ALG_MLDSA44_COSIGNATURE
+    ? verifyMlDsaCosignatureSignature(c, key, checkpointText, sig.signature)
+    : verifyCosignatureSignature(c, key, checkpointText, sig.signature);
   return timestamp === null ? null : { timestamp };
 }

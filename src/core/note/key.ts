@@ -10,6 +10,14 @@ export const ALG_ED25519 = 0x01;
 export const ALG_COSIGNATURE_V1 = 0x04;
 /** Timestamped ML-DSA-44 (sub)tree cosignatures, c2sp.org/tlog-cosignature (see mldsa.ts). */
 export const ALG_MLDSA44_COSIGNATURE = 0x06;
+/**
+ * Hotline's own ML-DSA-44 signature over the note text, for notes that are
+ * not checkpoints (key statements). signed-note reserves 0xff for types
+ * without an assigned byte, followed by a longer identifier: the type is
+ * 0xff ‖ "hotline/ml-dsa-44-note/v1", the only 0xff type Hotline knows.
+ */
+export const ALG_MLDSA44_NOTE = 0xff;
+export const MLDSA44_NOTE_IDENTIFIER = 'hotline/ml-dsa-44-note/v1';
 
 const ED25519_KEY_SIZE = 32;
 /** FIPS 204 Table 2: the ML-DSA-44 public key. */
@@ -18,7 +26,13 @@ const PUBLIC_KEY_SIZES: Record<number, number> = {
   [ALG_ED25519]: ED25519_KEY_SIZE,
   [ALG_COSIGNATURE_V1]: ED25519_KEY_SIZE,
   [ALG_MLDSA44_COSIGNATURE]: MLDSA44_PUBLIC_KEY_SIZE,
+  [ALG_MLDSA44_NOTE]: MLDSA44_PUBLIC_KEY_SIZE,
 };
+
+/** The signature type's bytes: one byte, or 0xff and the identifier. */
+function typeBytes(alg: number): Uint8Array {
+  return alg === ALG_MLDSA44_NOTE ? concatBytes(new Uint8Array([alg]), utf8Encode(MLDSA44_NOTE_IDENTIFIER)) : new Uint8Array([alg]);
+}
 const SIGNER_PREFIX = 'PRIVATE+KEY+';
 
 export interface VerifierKey {
@@ -47,9 +61,9 @@ export function isValidKeyName(name: string): boolean {
   );
 }
 
-/** Key ID: SHA-256(name ‖ 0x0A ‖ alg ‖ publicKey)[:4] as a big-endian uint32. */
+/** Key ID: SHA-256(name ‖ 0x0A ‖ signature type ‖ publicKey)[:4] as a big-endian uint32. */
 export function keyHash(c: Crypto, name: string, alg: number, publicKey: Uint8Array): number {
-  const h = c.sha256(concatBytes(utf8Encode(name), new Uint8Array([0x0a, alg]), publicKey));
+  const h = c.sha256(concatBytes(utf8Encode(name), new Uint8Array([0x0a]), typeBytes(alg), publicKey));
   return ((h[0] << 24) | (h[1] << 16) | (h[2] << 8) | h[3]) >>> 0;
 }
 
@@ -90,7 +104,7 @@ export function formatVerifierKey(c: Crypto, name: string, publicKey: Uint8Array
   checkAlg(alg);
   checkKeySize('public key', publicKey, PUBLIC_KEY_SIZES[alg]);
   const hash = keyHash(c, name, alg, publicKey);
-  return `${name}+${formatKeyHash(hash)}+${toBase64(concatBytes(new Uint8Array([alg]), publicKey))}`;
+  return `${name}+${formatKeyHash(hash)}+${toBase64(concatBytes(typeBytes(alg), publicKey))}`;
 }
 
 export function parseVerifierKey(c: Crypto, text: string): VerifierKey {
@@ -105,7 +119,9 @@ export function parseVerifierKey(c: Crypto, text: string): VerifierKey {
   if (material.length === 0) throw new NoteError('verifier key has no key material');
   const alg = material[0];
   checkAlg(alg);
-  const publicKey = material.slice(1);
+  const type = typeBytes(alg);
+  if (material.length < type.length || !type.every((b, i) => material[i] === b)) throw new NoteError('unknown key algorithm: an 0xff type other than Hotline\'s ML-DSA-44 note type');
+  const publicKey = material.slice(type.length);
   checkKeySize('public key', publicKey, PUBLIC_KEY_SIZES[alg]);
   if (keyHash(c, name, alg, publicKey) !== hash) throw new NoteError(`verifier key hash ${formatKeyHash(hash)} does not match the key`);
   return { name, hash, alg, publicKey };

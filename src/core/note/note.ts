@@ -5,7 +5,8 @@ import type { Crypto, Signer } from '../crypto.ts';
 import { bytesEqual, utf8Encode } from '../encoding.ts';
 import { verifyCosignatureSignature } from './cosignature.ts';
 import { NoteError } from './errors.ts';
-import { ALG_COSIGNATURE_V1, ALG_ED25519, isValidKeyName, keyHash, type VerifierKey } from './key.ts';
+import { ALG_COSIGNATURE_V1, ALG_ED25519, ALG_MLDSA44_COSIGNATURE, ALG_MLDSA44_NOTE, isValidKeyName, keyHash, type VerifierKey } from './key.ts';
+import { signMlDsaCosignature, verifyMlDsaCosignatureSignature, verifyMlDsaNoteSignature, type MlDsaSigning } from './mldsa.ts';
 import {
   checkNoteText,
   describeKey,
@@ -48,15 +49,21 @@ export function formatNote(note: Note): string {
   return `${note.text}\n${note.signatures.map(formatSignatureLine).join('')}`;
 }
 
-/** Signs `text` with each Ed25519 signer and returns the complete signed note. */
-export function signNote(c: Crypto, text: string, signers: Array<{ name: string; signer: Signer }>): string {
+/**
+ * Signs `text` with each Ed25519 signer and returns the complete signed note.
+ * Each of `mlDsa` adds an ML-DSA-44 line (type 0x06) after the Ed25519 ones;
+ * that type signs checkpoints only (origin, size, root), so `text` must be one.
+ */
+export function signNote(c: Crypto, text: string, signers: Array<{ name: string; signer: Signer }>, mlDsa: MlDsaSigning[] = []): string {
   checkNoteText(text);
+  if (signers.length + mlDsa.length > MAX_SIGNATURES) throw new NoteError(`note has more than ${MAX_SIGNATURES} signatures`);
   const message = utf8Encode(text);
   const signatures = signers.map(({ name, signer }) => {
     if (!isValidKeyName(name)) throw new NoteError(`invalid key name ${JSON.stringify(name)}`);
     return { name, hash: keyHash(c, name, ALG_ED25519, signer.publicKey), signature: signer.sign(message) };
   });
-  return formatNote({ text, signatures });
+  const note = formatNote({ text, signatures });
+  return note + mlDsa.map(({ name, signer, timestamp }) => signMlDsaCosignature(c, name, signer, text, timestamp ?? 0)).join('');
 }
 
 function sameKey(a: VerifierKey, b: VerifierKey): boolean {
@@ -65,14 +72,17 @@ function sameKey(a: VerifierKey, b: VerifierKey): boolean {
 
 /**
  * Verifies a signed note against known keys. Ed25519 (0x01) keys verify the
- * text directly; cosignature/v1 (0x04) keys are verified here too, so a
- * witness policy can pass log and witness keys together. Every signature line
+ * text directly; cosignature/v1 (0x04) and ML-DSA-44 cosignature (0x06) keys
+ * are verified here too, and Hotline's ML-DSA-44 note keys (0xff, key
+ * statements), so a witness policy can pass log and witness keys
+ * together, and a verifier that knows a station's ML-DSA key checks that
+ * line (one that does not skips it, as any unknown key). Every signature line
  * matching a known key (by name and hash) must verify, even a duplicate, or
  * the whole note is rejected: a bad signature from a trusted key is evidence
  * of tampering, not noise. Throws NoteError if no known key signed.
  *
  * `verified` lists each known key that signed, once, in signature order;
- * `cosignatures` adds the timestamp each 0x04 key signed at.
+ * `cosignatures` adds the timestamp each 0x04 or 0x06 key signed at.
  */
 export function verifyNote(
   c: Crypto,
@@ -95,6 +105,11 @@ export function verifyNote(
     } else if (key.alg === ALG_COSIGNATURE_V1) {
       timestamp = verifyCosignatureSignature(c, key, note.text, sig.signature);
       if (timestamp === null) throw new NoteError(`invalid cosignature by ${id}`);
+    } else if (key.alg === ALG_MLDSA44_COSIGNATURE) {
+      timestamp = verifyMlDsaCosignatureSignature(c, key, note.text, sig.signature);
+      if (timestamp === null) throw new NoteError(`invalid ML-DSA-44 signature by ${id}`);
+    } else if (key.alg === ALG_MLDSA44_NOTE) {
+      if (!verifyMlDsaNoteSignature(c, key, note.text, sig.signature)) throw new NoteError(`invalid ML-DSA-44 signature by ${id}`);
     } else {
       throw new NoteError(`unsupported algorithm 0x${key.alg.toString(16)} for key ${id}`);
     }

@@ -220,6 +220,29 @@ export function runStoreSuite(name: string, open: () => Promise<{ store: Store; 
     assert.deepEqual(await store.cosignedSizes({ line: 'ln-1', party: 'Z' }), new Map());
   });
 
+  withStore('a peer pin keeps its ML-DSA key, and a pin without one has none', async (store) => {
+    await store.setPeer({ name: 'Moscow', key: 'k1', urls: ['wss://a'], pqKey: 'pq1' });
+    await store.setPeer({ name: 'Kyiv', key: 'k3', urls: [] });
+    assert.deepEqual(await store.listPeers(), [{ name: 'Kyiv', key: 'k3', urls: [] }, { name: 'Moscow', key: 'k1', urls: ['wss://a'], pqKey: 'pq1' }]);
+    // Re-pinning replaces the whole pin: a pin given without an ML-DSA key drops the old one.
+    await store.setPeer({ name: 'Moscow', key: 'k2', urls: ['wss://a'] });
+    assert.deepEqual((await store.listPeers()).find((p) => p.name === 'Moscow'), { name: 'Moscow', key: 'k2', urls: ['wss://a'] });
+  });
+
+  withStore('a cosignature keeps its ML-DSA line, through addCosignatures and through a commit', async (store) => {
+    const log = { line: 'ln-1', party: 'A' };
+    await store.addCosignatures([
+      { ...log, size: 2, cosigner: 'B', timestamp: 10, signature: 's1', pqSignature: 'pq1' },
+      { ...log, size: 2, cosigner: 'W', timestamp: 10, signature: 's2' },
+    ]);
+    await store.commit({ entries: [], checkpoints: [{ ...log, size: 3, note: 'n' }], cosignatures: [{ ...log, size: 3, cosigner: 'B', timestamp: 11, signature: 's3', pqSignature: 'pq3' }] });
+    assert.deepEqual(await store.cosignatures(log), [
+      { ...log, size: 2, cosigner: 'B', timestamp: 10, signature: 's1', pqSignature: 'pq1' },
+      { ...log, size: 2, cosigner: 'W', timestamp: 10, signature: 's2' },
+      { ...log, size: 3, cosigner: 'B', timestamp: 11, signature: 's3', pqSignature: 'pq3' },
+    ]);
+  });
+
   withStore('evidence and link events are recorded', async (store) => {
     await store.addEvidence({ line: 'ln-1', party: 'A', time: 5, kind: 'equivocation', detail: 'two roots', material: { a: 1 } });
     assert.deepEqual(await store.listEvidence(), [{ line: 'ln-1', party: 'A', time: 5, kind: 'equivocation', detail: 'two roots', material: { a: 1 } }]);

@@ -145,6 +145,8 @@ export interface PeerRecord {
   name: string;
   key: string;
   urls: string[];
+  /** Its ML-DSA-44 verifier key (`<name>+<hash>+base64(0x06 ‖ key)`), when pinned: checks the ML-DSA lines it signs. */
+  pqKey?: string;
 }
 
 /** A cosignature (C2SP cosignature/v1) on one checkpoint of a log: a peer's receipt or a witness's. */
@@ -155,6 +157,8 @@ export interface CosignatureRecord extends LogId {
   timestamp: number;
   /** The full note signature line. */
   signature: string;
+  /** The cosigner's ML-DSA-44 line (c2sp.org/tlog-cosignature type 0x06) at the same timestamp, when it made one. */
+  pqSignature?: string;
 }
 
 /** Proof that an author signed two histories, kept for the record. */

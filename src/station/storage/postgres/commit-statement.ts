@@ -25,15 +25,15 @@ export async function writeCommit(c: Queryable, commit: Commit, signed: Checkpoi
     n AS (INSERT INTO node (log_id, level, idx, hash) SELECT * FROM unnest($4::bigint[], $5::bigint[], $6::bigint[], $7::bytea[])),
     c AS (INSERT INTO checkpoint (log_id, size, note) SELECT * FROM unnest($8::bigint[], $9::bigint[], $10::text[])
           ON CONFLICT (log_id, size) DO UPDATE SET note = excluded.note),
-    k AS (INSERT INTO cosignature (log_id, size, cosigner, timestamp, signature)
-          SELECT * FROM unnest($11::bigint[], $12::bigint[], $13::text[], $14::bigint[], $15::text[]) ON CONFLICT DO NOTHING),
-    s AS (UPDATE log SET size = v.size FROM unnest($16::bigint[], $17::bigint[]) AS v(id, size)
+    k AS (INSERT INTO cosignature (log_id, size, cosigner, timestamp, signature, pq_signature)
+          SELECT * FROM unnest($11::bigint[], $12::bigint[], $13::text[], $14::bigint[], $15::text[], $16::text[]) ON CONFLICT DO NOTHING),
+    s AS (UPDATE log SET size = v.size FROM unnest($17::bigint[], $18::bigint[]) AS v(id, size)
           WHERE log.id = v.id AND v.size > log.size RETURNING log.line_id, log.party, log.size)
-    SELECT pg_notify('${CHANNEL}', json_build_object('from', $18::text, 'kind', 'log', 'line', line_id, 'party', party, 'size', size)::text) FROM s`, [
+    SELECT pg_notify('${CHANNEL}', json_build_object('from', $19::text, 'kind', 'log', 'line', line_id, 'party', party, 'size', size)::text) FROM s`, [
     e.log, e.seq, e.bytes,
     n.log, n.level, n.idx, n.hash,
     cps.map((x) => x.log), cps.map((x) => x.size), cps.map((x) => x.note),
-    cos.map(id), cos.map((x) => x.size), cos.map((x) => x.cosigner), cos.map((x) => x.timestamp), cos.map((x) => x.signature),
+    cos.map(id), cos.map((x) => x.size), cos.map((x) => x.cosigner), cos.map((x) => x.timestamp), cos.map((x) => x.signature), cos.map((x) => x.pqSignature ?? null),
     [...sizes.keys()], [...sizes.values()],
     from,
   ]);

@@ -407,8 +407,8 @@ export class PostgresStore implements Store {
   }
 
   async setPeer(peer: PeerRecord) {
-    await this.announced('INSERT INTO peer (name, key, urls) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET key = excluded.key, urls = excluded.urls RETURNING name',
-      [peer.name, peer.key, JSON.stringify(peer.urls)], { kind: 'peers' });
+    await this.announced('INSERT INTO peer (name, key, urls, pq_key) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET key = excluded.key, urls = excluded.urls, pq_key = excluded.pq_key RETURNING name',
+      [peer.name, peer.key, JSON.stringify(peer.urls), peer.pqKey ?? null], { kind: 'peers' });
   }
 
   async removePeer(name: string) {
@@ -416,7 +416,7 @@ export class PostgresStore implements Store {
   }
 
   async listPeers(): Promise<PeerRecord[]> {
-    return (await this.q('SELECT * FROM peer ORDER BY name COLLATE "C"')).rows.map((r) => ({ name: r.name, key: r.key, urls: JSON.parse(r.urls) }));
+    return (await this.q('SELECT * FROM peer ORDER BY name COLLATE "C"')).rows.map((r) => ({ name: r.name, key: r.key, urls: JSON.parse(r.urls), ...(r.pq_key ? { pqKey: r.pq_key } : {}) }));
   }
 
   async addCosignatures(list: CosignatureRecord[]) {
@@ -424,18 +424,18 @@ export class PostgresStore implements Store {
     try {
       const ids = await this.logRows.ids(this.pool, list);
       const id = (c: CosignatureRecord) => ids.get(logKey(c))!;
-      await this.pool.query(`INSERT INTO cosignature (log_id, size, cosigner, timestamp, signature)
-        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[]) ON CONFLICT DO NOTHING`,
-      [list.map(id), list.map((c) => c.size), list.map((c) => c.cosigner), list.map((c) => c.timestamp), list.map((c) => c.signature)]);
+      await this.pool.query(`INSERT INTO cosignature (log_id, size, cosigner, timestamp, signature, pq_signature)
+        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[]) ON CONFLICT DO NOTHING`,
+      [list.map(id), list.map((c) => c.size), list.map((c) => c.cosigner), list.map((c) => c.timestamp), list.map((c) => c.signature), list.map((c) => c.pqSignature ?? null)]);
     } catch (e) {
       throw storeError(e);
     }
   }
 
   async cosignatures(log: LogId, size?: number): Promise<CosignatureRecord[]> {
-    const { rows } = await this.q(`SELECT c.size, c.cosigner, c.timestamp, c.signature FROM cosignature c JOIN log l ON l.id = c.log_id
+    const { rows } = await this.q(`SELECT c.size, c.cosigner, c.timestamp, c.signature, c.pq_signature FROM cosignature c JOIN log l ON l.id = c.log_id
       WHERE l.line_id = $1 AND l.party = $2 AND ($3::bigint IS NULL OR c.size = $3) ORDER BY c.size, c.cosigner COLLATE "C"`, [log.line, log.party, size ?? null]);
-    return rows.map((r) => ({ ...log, size: r.size, cosigner: r.cosigner, timestamp: r.timestamp, signature: r.signature }));
+    return rows.map((r) => ({ ...log, size: r.size, cosigner: r.cosigner, timestamp: r.timestamp, signature: r.signature, ...(r.pq_signature ? { pqSignature: r.pq_signature } : {}) }));
   }
 
   async cosignedSizes(log: LogId): Promise<Map<string, number>> {

@@ -174,6 +174,14 @@ CREATE TABLE broadcast (
 CREATE INDEX broadcast_created_at ON broadcast (created_at);
 `,
   },
+  {
+    // Issue 13 (SQLite version 3): a receipt's ML-DSA line and a peer's pinned ML-DSA key, nullable: older rows have none.
+    version: 2,
+    sql: `
+ALTER TABLE cosignature ADD COLUMN pq_signature TEXT;
+ALTER TABLE peer ADD COLUMN pq_key TEXT;
+`,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = postgresMigrations[postgresMigrations.length - 1].version;

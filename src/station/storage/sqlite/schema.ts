@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS checkpoint (
 CREATE TABLE IF NOT EXISTS peer (
   name TEXT PRIMARY KEY,
   key TEXT NOT NULL,
-  urls TEXT NOT NULL
+  urls TEXT NOT NULL,
+  pq_key TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cosignature (
   log_id INTEGER NOT NULL,
@@ -66,6 +67,7 @@ CREATE TABLE IF NOT EXISTS cosignature (
   cosigner TEXT NOT NULL,
   timestamp INTEGER NOT NULL,
   signature TEXT NOT NULL,
+  pq_signature TEXT,
   PRIMARY KEY (log_id, cosigner, size)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS evidence (
@@ -155,7 +157,7 @@ CREATE TABLE IF NOT EXISTS ticket (
  * made by an older version up by one (columns CREATE TABLE IF NOT EXISTS
  * cannot add). A database with no version is version 0 or a fresh one.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export interface Migration {
   /** The version this migration leads to. */
@@ -169,4 +171,6 @@ export const migrations: Migration[] = [
   { to: 1, columns: [['member', 'locked_until', 'INTEGER'], ['credential', 'last_used_at', 'INTEGER']] },
   // Issue 10: event-stream tickets in the database (the table itself is created by `schema`).
   { to: 2, columns: [] },
+  // Issue 13: ML-DSA lines beside Ed25519: a receipt's ML-DSA line, a peer's pinned ML-DSA key (both nullable: older rows have none).
+  { to: 3, columns: [['cosignature', 'pq_signature', 'TEXT'], ['peer', 'pq_key', 'TEXT']] },
 ];

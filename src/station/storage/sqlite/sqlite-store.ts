@@ -77,10 +77,10 @@ export class SqliteStore implements Store {
       latestCheckpoint: p('SELECT size, note FROM checkpoint WHERE log_id = ? ORDER BY size DESC LIMIT 1'),
       checkpoint: p('SELECT size, note FROM checkpoint WHERE log_id = ? AND size = ?'),
       checkpointAtMost: p('SELECT size, note FROM checkpoint WHERE log_id = ? AND size <= ? ORDER BY size DESC LIMIT 1'),
-      setPeer: p('INSERT INTO peer (name, key, urls) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET key = excluded.key, urls = excluded.urls'),
+      setPeer: p('INSERT INTO peer (name, key, urls, pq_key) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET key = excluded.key, urls = excluded.urls, pq_key = excluded.pq_key'),
       removePeer: p('DELETE FROM peer WHERE name = ?'),
       peers: p('SELECT * FROM peer ORDER BY name'),
-      addCosignature: p('INSERT OR IGNORE INTO cosignature (log_id, size, cosigner, timestamp, signature) VALUES (?, ?, ?, ?, ?)'),
+      addCosignature: p('INSERT OR IGNORE INTO cosignature (log_id, size, cosigner, timestamp, signature, pq_signature) VALUES (?, ?, ?, ?, ?, ?)'),
       cosignatures: p('SELECT * FROM cosignature WHERE log_id = ? ORDER BY size, cosigner'),
       cosignaturesAt: p('SELECT * FROM cosignature WHERE log_id = ? AND size = ? ORDER BY cosigner'),
       cosignedSizes: p('SELECT cosigner, MAX(size) AS size FROM cosignature WHERE log_id = ? GROUP BY cosigner'),
@@ -303,7 +303,7 @@ export class SqliteStore implements Store {
       for (const [id, size] of sizes) this.s.setLogSize.run(size, id);
       const signed = commit.sign ? commit.sign() : [];
       for (const c of [...commit.checkpoints, ...signed]) this.s.addCheckpoint.run(this.logId(c, true)!, c.size, c.note);
-      for (const c of commit.cosignatures ?? []) this.s.addCosignature.run(this.logId(c, true)!, c.size, c.cosigner, c.timestamp, c.signature);
+      for (const c of commit.cosignatures ?? []) this.s.addCosignature.run(this.logId(c, true)!, c.size, c.cosigner, c.timestamp, c.signature, c.pqSignature ?? null);
     })();
   }
 
@@ -352,7 +352,7 @@ export class SqliteStore implements Store {
   }
 
   async setPeer(peer: PeerRecord) {
-    this.s.setPeer.run(peer.name, peer.key, JSON.stringify(peer.urls));
+    this.s.setPeer.run(peer.name, peer.key, JSON.stringify(peer.urls), peer.pqKey ?? null);
   }
 
   async removePeer(name: string) {
@@ -360,12 +360,12 @@ export class SqliteStore implements Store {
   }
 
   async listPeers(): Promise<PeerRecord[]> {
-    return (this.s.peers.all() as Row[]).map((r) => ({ name: r.name, key: r.key, urls: JSON.parse(r.urls) }));
+    return (this.s.peers.all() as Row[]).map((r) => ({ name: r.name, key: r.key, urls: JSON.parse(r.urls), ...(r.pq_key ? { pqKey: r.pq_key } : {}) }));
   }
 
   async addCosignatures(list: CosignatureRecord[]) {
     this.db.transaction(() => {
-      for (const c of list) this.s.addCosignature.run(this.logId(c, true)!, c.size, c.cosigner, c.timestamp, c.signature);
+      for (const c of list) this.s.addCosignature.run(this.logId(c, true)!, c.size, c.cosigner, c.timestamp, c.signature, c.pqSignature ?? null);
     })();
   }
 
@@ -373,7 +373,7 @@ export class SqliteStore implements Store {
     const id = this.logId(log);
     if (id === undefined) return [];
     const rows = (size === undefined ? this.s.cosignatures.all(id) : this.s.cosignaturesAt.all(id, size)) as Row[];
-    return rows.map((r) => ({ ...log, size: r.size, cosigner: r.cosigner, timestamp: r.timestamp, signature: r.signature }));
+    return rows.map((r) => ({ ...log, size: r.size, cosigner: r.cosigner, timestamp: r.timestamp, signature: r.signature, ...(r.pq_signature ? { pqSignature: r.pq_signature } : {}) }));
   }
 
   async cosignedSizes(log: LogId): Promise<Map<string, number>> {
