@@ -21,6 +21,9 @@ import { loginGuessRate } from './login.ts';
 import { postgresCommitFloor } from './postgres-floor.ts';
 import { postgresAppendRate, replicaFailover, standbyEventLatency } from './replicas.ts';
 import { startupTime } from './startup.ts';
+import { hsmAppendRate } from './hsm.ts';
+import { linkSetup } from './link-setup.ts';
+import { pqSignatureRates } from './pq-signatures.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, 'proof-log-size': { type: 'string' } } });
 const quick = values.quick ?? false;
@@ -143,6 +146,32 @@ try {
 } finally {
   await station.stop();
   s.cleanup();
+}
+
+log('keys: checkpoint signing and verification with and without the ML-DSA-44 line (one core, in process)...');
+const pq = await pqSignatureRates(quick ? 200 : 500);
+metrics.push({ name: 'checkpoint_sign_ed25519_per_s', value: pq.signEd25519PerS, unit: '/s', floor: { name: 'ed25519_sign_per_s', value: ed.sign, unit: '/s' }, ratio: pq.signEd25519PerS / ed.sign });
+metrics.push({ name: 'checkpoint_sign_ed25519_mldsa44_per_s', value: pq.signBothPerS, unit: '/s', floor: { name: 'checkpoint_sign_ed25519_per_s', value: pq.signEd25519PerS, unit: '/s' }, ratio: pq.signBothPerS / pq.signEd25519PerS });
+metrics.push({ name: 'checkpoint_verify_ed25519_per_s', value: pq.verifyEd25519PerS, unit: '/s', floor: { name: 'ed25519_verify_per_s', value: ed.verify, unit: '/s' }, ratio: pq.verifyEd25519PerS / ed.verify });
+metrics.push({ name: 'checkpoint_verify_ed25519_skipping_mldsa44_per_s', value: pq.verifyEd25519SkippingMlDsaPerS, unit: '/s', floor: { name: 'checkpoint_verify_ed25519_per_s', value: pq.verifyEd25519PerS, unit: '/s' }, ratio: pq.verifyEd25519SkippingMlDsaPerS / pq.verifyEd25519PerS });
+metrics.push({ name: 'checkpoint_verify_ed25519_mldsa44_per_s', value: pq.verifyBothPerS, unit: '/s', floor: { name: 'checkpoint_verify_ed25519_per_s', value: pq.verifyEd25519PerS, unit: '/s' }, ratio: pq.verifyBothPerS / pq.verifyEd25519PerS });
+metrics.push({ name: 'checkpoint_note_bytes_with_mldsa44', value: pq.noteBytesBoth, unit: 'B', floor: { name: 'checkpoint_note_bytes_ed25519', value: pq.noteBytesEd25519, unit: 'B' }, ratio: pq.noteBytesBoth / pq.noteBytesEd25519 });
+
+log('keys: appends with the station key in SoftHSM2, beside the file key (64 writers, in turns)...');
+const hsm = await hsmAppendRate({ writers: 64, ms: quick ? 3000 : 6000 }).catch((e: Error) => (log(`  hsm bench failed: ${e.message}`), undefined));
+if (hsm) {
+  floors.softhsm2_ed25519_sign_per_s = hsm.tokenSignPerS;
+  metrics.push({ name: 'softhsm2_ed25519_sign_per_s', value: hsm.tokenSignPerS, unit: 'signatures/s', floor: { name: 'ed25519_sign_per_s', value: hsm.fileSignPerS, unit: 'signatures/s' }, ratio: hsm.tokenSignPerS / hsm.fileSignPerS });
+  metrics.push({ name: 'appends_per_s_64_writers_key_in_softhsm2', value: hsm.token.rate, unit: 'entries/s', floor: { name: 'softhsm2_ed25519_sign_per_s', value: hsm.tokenSignPerS, unit: 'signatures/s' }, ratio: hsm.token.rate / hsm.tokenSignPerS });
+  metrics.push({ name: 'appends_per_s_64_writers_key_in_file_beside_softhsm2', value: hsm.file.rate, unit: 'entries/s', floor: { name: 'ed25519_sign_per_s', value: hsm.fileSignPerS, unit: 'signatures/s' }, ratio: hsm.file.rate / hsm.fileSignPerS });
+  metrics.push({ name: 'append_latency_64_writers_p99_key_in_softhsm2', value: hsm.token.p99, unit: 'ms' });
+}
+
+log('keys: link set-up time with and without the hybrid key exchange (X25519 + ML-KEM-768)...');
+const setup = await linkSetup(quick ? 50 : 200).catch((e: Error) => (log(`  link set-up bench failed: ${e.message}`), undefined));
+if (setup) {
+  metrics.push({ name: 'link_setup_p50_hybrid', value: setup.hybrid.p50, unit: 'ms', floor: { name: 'link_setup_p50_tls_only', value: setup.tlsOnly.p50, unit: 'ms' }, ratio: setup.hybrid.p50 / setup.tlsOnly.p50 });
+  metrics.push({ name: 'link_setup_p99_hybrid', value: setup.hybrid.p99, unit: 'ms', floor: { name: 'link_setup_p99_tls_only', value: setup.tlsOnly.p99, unit: 'ms' }, ratio: setup.hybrid.p99 / setup.tlsOnly.p99 });
 }
 
 const consoles = 1000;

@@ -209,7 +209,7 @@ test('a station serving garbage fails the check with a reason, never a crash', {
     ['the line is not JSON', { [base]: [200, '<html>hello</html>'] }, 10, /the station's line definition is not JSON/],
     ['the line is not a line', { [base]: [200, JSON.stringify({ id: 'oslo', parties: 'everyone' })] }, 10, /is not a line definition/],
     ['another line answers', { [base]: [200, JSON.stringify({ ...line, id: 'bergen' })] }, 10, /answered with line bergen/],
-    ['the checkpoint is garbage', { [base]: [200, JSON.stringify(line)], [`${base}/logs/Oslo/checkpoint`]: [200, 'garbage'] }, 10, /checkpoint of Oslo's log is not signed/],
+    ['the checkpoint is garbage', { [base]: [200, JSON.stringify(line)], [`${base}/logs/Oslo/checkpoint`]: [200, 'garbage'] }, 10, /checkpoint of Oslo's log is malformed/],
     ['no checkpoint at all', { [base]: [200, JSON.stringify(line)] }, 11, /incomplete: no signed checkpoint of Oslo/],
     ['tiles missing', { [base]: [200, JSON.stringify(line)], [`${base}/logs/Oslo/checkpoint`]: [200, two] }, 10, /tile 0 of Oslo's log .* is missing/],
     ['tiles garbage', {

@@ -10,8 +10,10 @@ Station (on the station's machine; --dir DIR, default ./station or $HOTLINE_DIR)
   db copy --to URL|FILE    copy the station to another database (SQLite ↔ PostgreSQL; --switch)
   backup --to FILE         back the database up (SQLite online backup; pg_dump for PostgreSQL)
   station                  print this station's verifier key and fingerprint
+  key rotate|revoke|list   rotate this station's key (peers follow it), revoke a stolen one, list the chain
   member add|list          manage this station's members (set, unlock: through the station)
   peer add|list|remove     pin other parties' stations (key + endpoints)
+  peer revoke PARTY        record a peer's stolen key: compromise time, new key's fingerprint
   recover                  fetch this station's own logs back from its peers (a lost disk, an old backup)
   integrity-check          re-check every log in full, now (an admin; through the station)
   token create             issue an API token for a member (list, revoke: through the station)

@@ -22,7 +22,7 @@ function recording(signer: Signer): { signer: Signer; checkpoints: string[] } {
   return {
     checkpoints,
     signer: {
-      ...signer,
+      publicKey: signer.publicKey,
       sign: (message) => {
         const t = text.decode(message);
         if (t.startsWith('hotline/line/')) checkpoints.push(t);

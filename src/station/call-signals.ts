@@ -5,6 +5,7 @@ import { CALL_ACCEPT, CALL_REQUEST } from '../core/kinds/call.ts';
 import { refId } from '../core/kinds/ref.ts';
 import { callOutcome } from '../core/line-state/calls.ts';
 import type { Signal } from '../core/link/messages.ts';
+import { keyAt } from '../core/line-state/keys.ts';
 import { parseVerifierKey } from '../core/note/key.ts';
 import type { Member } from '../core/policy.ts';
 import type { EventEmitter } from 'node:events';
@@ -90,8 +91,9 @@ export class CallSignals {
       let recorded: unknown;
       try {
         const bytes = fromBase64(msg.proof);
-        // The entry names its own position; what matters is that the peer signed it.
-        const entry = verifyEntry(st.crypto, bytes, { line: msg.line, party: peer, seq: decodeEntry(bytes).seq, publicKey: parseVerifierKey(st.crypto, author!.key).publicKey });
+        // The entry names its own position; what matters is that the peer signed it, with the key its log used there (it may have rotated since).
+        const seq = decodeEntry(bytes).seq;
+        const entry = verifyEntry(st.crypto, bytes, { line: msg.line, party: peer, seq, publicKey: parseVerifierKey(st.crypto, keyAt(state, peer, seq) ?? author!.key).publicKey });
         const names = msg.kind === 'offer' ? entry.kind === CALL_REQUEST && refId(entry) === msg.call : entry.kind === CALL_ACCEPT && refId(entry.body.call as { party: string; seq: number }) === msg.call;
         if (names) recorded = entry.body.fingerprint;
       } catch {

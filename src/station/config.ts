@@ -4,6 +4,24 @@ import { Type, type Static } from '@sinclair/typebox';
 import { HotlineError } from '../core/errors.ts';
 import { readJsonConfig } from './json-config.ts';
 
+/**
+ * An Ed25519 key in a PKCS#11 token. The PIN is never in this file
+ * (hotline.json is mode 0644 and is copied to every replica): it comes from
+ * a file of its own or from the environment, as systemd credentials,
+ * container secrets and p11-kit's pin-source do.
+ */
+export const Pkcs11KeyConfig = Type.Object(
+  {
+    module: Type.String({ minLength: 1, description: 'path of the token\'s PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so or the HSM vendor\'s library' }),
+    token: Type.String({ minLength: 1, maxLength: 32, description: 'the token\'s label (softhsm2-util --show-slots, p11tool --list-tokens)' }),
+    key: Type.String({ minLength: 1, description: 'CKA_LABEL of the Ed25519 key that signs now; rotation keeps this label on the current key' }),
+    pinFile: Type.Optional(Type.String({ minLength: 1, description: 'a file (mode 0600, relative to the station directory) holding the user PIN, e.g. $CREDENTIALS_DIRECTORY/pin under systemd' })),
+    pinEnv: Type.String({ default: 'HOTLINE_PKCS11_PIN', minLength: 1, description: 'the environment variable holding the user PIN when pinFile is not given' }),
+  },
+  { additionalProperties: false, description: 'an Ed25519 key (PKCS#11 3.0 CKK_EC_EDWARDS) in a token or HSM' },
+);
+export type Pkcs11KeyConfig = Static<typeof Pkcs11KeyConfig>;
+
 export const StationConfig = Type.Object(
   {
     name: Type.String({ description: 'This party\'s name: the signed-note key name' }),
@@ -29,6 +47,7 @@ export const StationConfig = Type.Object(
     ),
     peerListen: Type.String({ default: '127.0.0.1:7701', description: 'host:port where peer stations connect (TLS WebSocket)' }),
     heartbeatMs: Type.Integer({ default: 1000, minimum: 20, description: 'link heartbeat interval; silent for 3 intervals is down' }),
+    linkExchange: Type.Union([Type.Literal('hybrid'), Type.Literal('off')], { default: 'hybrid', description: 'hybrid: every link runs the X25519 + ML-KEM-768 key exchange inside TLS and seals its messages under it, and a peer that does not is refused; off: TLS alone (for a peer that cannot yet). Both ends must agree. HOTLINE_LINK_EXCHANGE=off overrides it for one process' }),
     lineTestMinutes: Type.Number({ default: 60, minimum: 0, description: 'how often a signed line-test entry is written on each line (0: never)' }),
     schedulerMs: Type.Integer({ default: 1000, minimum: 20, maximum: 60000, description: 'longest wait between looks for due work (deadlines, ring timeouts, check calls); due moments are also woken for exactly' }),
     database: Type.String({ default: 'station.db', description: 'a SQLite file (relative to the station directory; the embedded default) or a postgresql:// URL (replicas share one)' }),
@@ -39,7 +58,12 @@ export const StationConfig = Type.Object(
       },
       { additionalProperties: false, default: {}, description: 'several hotline serve processes on one PostgreSQL database: one leads, the others serve reads and pass writes on' },
     ),
-    keyFile: Type.String({ default: 'station.key' }),
+    pqSignatures: Type.Boolean({ default: true, description: 'whether checkpoints and receipts carry an ML-DSA-44 line beside the Ed25519 one (with station.mldsa.key; about 3 ms per signature in this build)' }),
+    keyFile: Type.String({ default: 'station.key', description: 'the station\'s Ed25519 signing key file (mode 0600), relative to the station directory; not used when signer names a PKCS#11 token' }),
+    signer: Type.Optional(Type.Object(
+      { pkcs11: Pkcs11KeyConfig },
+      { additionalProperties: false, description: 'where the signing key lives when it is not keyFile: a PKCS#11 token or HSM that signs without the key ever leaving it' },
+    )),
     witnesses: Type.Array(
       Type.Object({ key: Type.String({ description: 'the witness\'s cosignature/v1 verifier key' }), url: Type.String({ description: 'its tlog-witness submission prefix' }) }, { additionalProperties: false }),
       { default: [], description: 'neutral witnesses that cosign this station\'s checkpoints (never of discreet lines)' },

@@ -38,3 +38,19 @@ test('an unreachable database fails init before a station key is made', async ()
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('init writes the key\'s revocation statement beside it, 0600, signed by the key it revokes', async () => {
+  const { statSync, readFileSync } = await import('node:fs');
+  const { verifyRevocation } = await import('../core/keys/revocation.ts');
+  const { nodeCrypto } = await import('../node/crypto.ts');
+  const root = mkdtempSync(join(tmpdir(), 'hotline-create-'));
+  try {
+    const made = await createStation(join(root, 'a'), 'Washington', '127.0.0.1:0');
+    assert.equal(made.revocationFile, join(root, 'a', 'revocation.txt'));
+    assert.equal(statSync(made.revocationFile).mode & 0o777, 0o600);
+    const { statement } = verifyRevocation(nodeCrypto, readFileSync(made.revocationFile, 'utf8'));
+    assert.deepEqual([statement.party, statement.key], ['Washington', made.vkey]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

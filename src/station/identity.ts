@@ -2,16 +2,32 @@ import { openSync, writeSync, closeSync, readFileSync, statSync } from 'node:fs'
 import { createHash } from 'node:crypto';
 import type { Signer } from '../core/crypto.ts';
 import { HotlineError } from '../core/errors.ts';
-import { formatSignerKey, formatVerifierKey, parseSignerKey, parseVerifierKey, type VerifierKey } from '../core/note/key.ts';
+import { formatSignerKey, parseSignerKey, type VerifierKey } from '../core/note/key.ts';
 import { nodeCrypto, newSeed, signerFromSeed } from '../node/crypto.ts';
+import type { StationConfig } from './config.ts';
+import { openKeySource } from './keys/key-source.ts';
+import { StationKey } from './keys/station-key.ts';
 
 /** The station's long-term signing identity: the party's name and Ed25519 key. */
 export interface Identity {
   name: string;
-  signer: Signer;
-  /** Signed-note verifier key text, `<name>+<hash>+<base64>`. */
-  vkey: string;
-  verifier: VerifierKey;
+  /** The one holder every part of the station signs through: a rotation switches it (keys/station-key.ts). */
+  signer: StationKey;
+  /** Signed-note verifier key text, `<name>+<hash>+<base64>`, of the key signing now. */
+  readonly vkey: string;
+  readonly verifier: VerifierKey;
+}
+
+type KeyConfig = Pick<StationConfig, 'name' | 'keyFile' | 'signer'>;
+
+/** Makes the station's first key where hotline.json says: the key file (0600) or a new, non-extractable key in the PKCS#11 token. */
+export function createIdentityAt(dir: string, config: KeyConfig): Identity {
+  return identityOf(config.name, openKeySource(dir, config).create());
+}
+
+/** The station's key where hotline.json says (keys/key-source.ts): the key file, or the PKCS#11 token that signs without it ever leaving. */
+export function openIdentity(dir: string, config: KeyConfig): Identity {
+  return identityOf(config.name, openKeySource(dir, config).current());
 }
 
 /** Creates the key file with mode 0600 and refuses to overwrite an existing one. */
@@ -41,9 +57,19 @@ export function loadIdentity(keyPath: string): Identity {
   return identityOf(key.name, signerFromSeed(key.seed));
 }
 
-function identityOf(name: string, signer: Signer): Identity {
-  const vkey = formatVerifierKey(nodeCrypto, name, signer.publicKey);
-  return { name, signer, vkey, verifier: parseVerifierKey(nodeCrypto, vkey) };
+/** The identity of a station whose key signs through `signer`; its vkey and verifier follow the key after a rotation. */
+export function identityOf(name: string, signer: Signer): Identity {
+  const key = signer instanceof StationKey ? signer : new StationKey(name, signer);
+  return {
+    name,
+    signer: key,
+    get vkey() {
+      return key.vkey;
+    },
+    get verifier() {
+      return key.verifier;
+    },
+  };
 }
 
 /**

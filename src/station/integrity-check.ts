@@ -1,13 +1,16 @@
 import type { Logger } from 'pino';
 import type { Crypto } from '../core/crypto.ts';
 import { bytesEqual, toHex } from '../core/encoding.ts';
-import { verifyEntry } from '../core/entry.ts';
+import { decodeEntry, verifyEntry } from '../core/entry.ts';
+import { LogKeys } from '../core/keys/log-keys.ts';
 import { partyOf } from '../core/line.ts';
 import { IntegrityError, openCheckpoint } from '../core/log-verifier.ts';
 import { leafHash } from '../core/merkle/hash.ts';
 import { appendLeaf, frontierNodeIds, frontierRoot, type Frontier } from '../core/merkle/frontier.ts';
 import { nodeKey, type NodeId } from '../core/merkle/node.ts';
-import { parseVerifierKey } from '../core/note/key.ts';
+import { formatVerifierKey, parseVerifierKey, type VerifierKey } from '../core/note/key.ts';
+import { knownRevocations } from './keys/revocations.ts';
+import { StoredLogKeys } from './keys/stored-log-keys.ts';
 import type { LogId, Store } from './storage/store.ts';
 
 const CHUNK = 4096;
@@ -16,6 +19,10 @@ const CHUNK = 4096;
 export interface VerifiedPosition {
   size: number;
   root: string;
+  /** The key in use at that size (it signs the next entry), so a check from here need not read the log's key changes again. */
+  key?: string;
+  /** The key that signed the entry before it (and so the checkpoint of that size). */
+  signedBy?: string;
 }
 
 export interface LogCheckOptions {
@@ -41,8 +48,13 @@ export async function checkLog(store: Store, c: Crypto, me: string, log: LogId, 
   const line = await store.line(log.line);
   const party = line && partyOf(line, log.party);
   if (!party) throw new IntegrityError(`a log is stored for ${log.party} on line ${log.line}, which does not name that party`);
-  const key = parseVerifierKey(c, party.key);
   const name = `${log.party}'s log on line ${log.line}`;
+  // The log's key where the check starts (its changes before it were verified then), followed through key.rotate and key.revoke.
+  const stored = new StoredLogKeys(store, c);
+  const from0 = options.from?.size ?? 0;
+  const startKey = options.from?.key !== undefined ? parseVerifierKey(c, options.from.key) : ((await stored.verifierAt(log, from0)) ?? parseVerifierKey(c, party.key));
+  const keys = new LogKeys(c, log.party, startKey, { revocations: await knownRevocations(store) });
+  let checkpointKey: VerifierKey | undefined;
   // The size is read on both sides of the checkpoint: entries and their checkpoint are stored together, so a
   // size that moved meanwhile is a writer at work (a serving station, the leader beside a starting replica), not a fault.
   const before = await store.logSize(log);
@@ -73,25 +85,36 @@ export async function checkLog(store: Store, c: Crypto, me: string, log: LogId, 
     entries.forEach((bytes, i) => {
       const seq = start + i;
       try {
-        verifyEntry(c, bytes, { line: log.line, party: log.party, seq, publicKey: key.publicKey });
+        const entry = verifyEntry(c, bytes, { line: log.line, party: log.party, seq, publicKey: keys.signerOf(decodeEntry(bytes)).publicKey });
+        keys.advance(entry);
       } catch (e) {
-        throw new IntegrityError(`entry ${seq} of ${log.party}'s log: ${(e as Error).message}`, { party: log.party, seq });
+        throw new IntegrityError(`entry ${seq} of ${log.party}'s log: ${(e as Error).message.replace(/^entry \d+ of [^:]*: /, '')}`, { party: log.party, seq });
       }
       const grown = appendLeaf(c, frontier, seq, leafHash(c, bytes));
       frontier = grown.frontier;
       nodes.push(...grown.nodes);
-      if (cp && seq + 1 === cp.size) rootAtCheckpoint = frontierRoot(c, frontier);
+      if (cp && seq + 1 === cp.size) {
+        rootAtCheckpoint = frontierRoot(c, frontier);
+        checkpointKey = keys.checkpointKey;
+      }
     });
     await compareNodes(store, log, nodes);
     await options.pause?.();
   }
   if (cp) {
-    const signed = openCheckpoint(c, { line: log.line, party: log.party, key }, cp.note);
+    // Signed by the key that signed its last entry.
+    const key = checkpointKey
+      ?? (cp.size === from && options.from?.signedBy !== undefined ? parseVerifierKey(c, options.from.signedBy) : undefined)
+      ?? (await stored.checkpointKeyAt(log, cp.size))
+      ?? parseVerifierKey(c, party.key);
+    const signed = openCheckpoint(c, { line: log.line, party: log.party, key }, cp.note, [key]);
     if (signed.size !== cp.size || !rootAtCheckpoint || !bytesEqual(rootAtCheckpoint, signed.root)) {
       throw new IntegrityError(`root of ${name} at size ${cp.size} does not match its signed checkpoint`);
     }
   }
-  return { size, root: toHex(frontierRoot(c, frontier)) };
+  const at = (k: VerifierKey) => formatVerifierKey(c, k.name, k.publicKey, k.alg);
+  const signedBy = size === from ? options.from?.signedBy : at(keys.checkpointKey);
+  return { size, root: toHex(frontierRoot(c, frontier)), key: at(keys.current), ...(signedBy !== undefined ? { signedBy } : {}) };
 }
 
 /** Every log checked in full, at once: what `startupCheck: full` and `hotline verify`-style checks run. */
@@ -148,7 +171,8 @@ export function verifiedKey(log: LogId): string {
 
 export async function verifiedPosition(store: Store, log: LogId): Promise<VerifiedPosition | undefined> {
   const v = (await store.setting(verifiedKey(log))) as Partial<VerifiedPosition> | null | undefined;
-  return v && Number.isSafeInteger(v.size) && typeof v.root === 'string' ? { size: v.size!, root: v.root } : undefined;
+  if (!v || !Number.isSafeInteger(v.size) || typeof v.root !== 'string') return undefined;
+  return { size: v.size!, root: v.root, ...(typeof v.key === 'string' ? { key: v.key } : {}), ...(typeof v.signedBy === 'string' ? { signedBy: v.signedBy } : {}) };
 }
 
 /**

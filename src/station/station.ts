@@ -6,7 +6,13 @@ import type { Crypto } from '../core/crypto.ts';
 import { Appender } from './appender.ts';
 import { Auth } from './auth.ts';
 import { readConfig, type StationConfig } from './config.ts';
-import { loadIdentity, type Identity } from './identity.ts';
+import { identityOf, type Identity } from './identity.ts';
+import { openKeySource, type KeySource } from './keys/key-source.ts';
+import { PqKeyFile } from './keys/pq-key.ts';
+import { recordedRotations, resumeRekey, type RekeyParts } from './keys/rekey.ts';
+import { StoredLogKeys } from './keys/stored-log-keys.ts';
+import { knownRevocations } from './keys/revocations.ts';
+import { PeerKeys } from './link/peer-keys.ts';
 import { startupCheck, type StartupCheck } from './startup-check.ts';
 import { LogReader } from './log-reader.ts';
 import { Transcripts } from './transcript.ts';
@@ -35,6 +41,12 @@ export interface StationParts {
   config: StationConfig;
   identity: Identity;
   store: Store;
+  /** Where the station's keys live, for key rotation (a station without one cannot rotate). */
+  keys?: KeySource;
+  /** The station directory (a rotation leaves the new key's revocation statement there). */
+  dir?: string;
+  /** The station's ML-DSA-44 key file (station.mldsa.key), for the post-quantum lines on checkpoints and receipts. */
+  pqKeys?: PqKeyFile;
   clock?: () => number;
   logger?: Logger;
 }
@@ -44,6 +56,14 @@ export class Station {
   readonly config: StationConfig;
   readonly identity: Identity;
   readonly store: Store;
+  /** Where the station's keys live (station.key, the next key during a rotation, retired keys). */
+  readonly keys?: KeySource;
+  readonly dir?: string;
+  readonly pqKeys?: PqKeyFile;
+  /** Which key signed which entry of each stored log. */
+  readonly logKeys: StoredLogKeys;
+  /** Peers' keys as the link follows them (rotations, offered keys). */
+  readonly peerKeys: PeerKeys;
   readonly crypto: Crypto = nodeCrypto;
   readonly clock: () => number;
   readonly auth: Auth;
@@ -80,12 +100,22 @@ export class Station {
     this.config = parts.config;
     this.identity = parts.identity;
     this.store = parts.store;
+    this.keys = parts.keys;
+    this.dir = parts.dir;
+    this.pqKeys = parts.pqKeys;
+    // Read at each signature: a rotation swaps the key, and `pqSignatures: false` turns the lines off.
+    const pq = () => (this.config.pqSignatures === false ? undefined : this.pqKeys?.current()?.signer);
+    this.logKeys = new StoredLogKeys(this.store, this.crypto);
     this.clock = parts.clock ?? Date.now;
+    this.peerKeys = new PeerKeys({ store: this.store, crypto: this.crypto, clock: this.clock, logger: parts.logger });
+    this.identity.signer.peerKeys = this.peerKeys;
     this.logger = parts.logger;
     this.auth = new Auth(this.store, this.clock);
     this.signIn = new SignIn({ store: this.store, auth: this.auth, clock: this.clock, station: this.identity.name, sessionHours: () => this.config.sessionHours });
     this.replicator = new Replicator({
-      store: this.store, crypto: this.crypto, signer: this.identity.signer, me: this.identity.name, myKey: this.identity.vkey, clock: this.clock, logger: this.logger,
+      store: this.store, crypto: this.crypto, signer: this.identity.signer, me: this.identity.name, myKeys: () => this.identity.signer.known(), keys: this.logKeys, clock: this.clock, logger: this.logger,
+      rotated: (party, from, to) => this.peerKeys.followed(party, from, to),
+      pq,
       events: {
         received: (log, entries) => {
           if (!this.discreetLines.has(log.line)) for (const e of entries) this.metrics.received.inc({ kind: kindLabel(e.kind) });
@@ -110,6 +140,7 @@ export class Station {
     this.appender = new Appender({
       store: this.store, crypto: this.crypto, signer: this.identity.signer, party: this.identity.name, clock: this.clock,
       seen: (line) => this.replicator.seen(line),
+      pq,
     });
     this.lineStates = new LineStates({ store: this.store, me: this.identity.name, held: (log: LogId) => this.held(log), logger: this.logger });
     this.events.on('alarm', (alarm: LiveAlarm) => {
@@ -203,12 +234,14 @@ export class Station {
    */
   static async open(dir: string, options: { logger?: Logger; check?: boolean; replica?: string } = {}): Promise<Station> {
     const config = readConfig(dir);
-    const identity = loadIdentity(join(dir, config.keyFile));
+    const keys = openKeySource(dir, config);
+    const identity = identityOf(config.name, keys.current());
+    identity.signer.retire(keys.retired?.() ?? []);
     const store = await openStore(dir, config, {
       applicationName: options.replica,
       onError: (e) => options.logger?.warn({ reason: (e as Error).message }, 'database connection trouble (reconnecting)'),
     });
-    const station = new Station({ config, identity, store, logger: options.logger });
+    const station = new Station({ config, identity, store, keys, dir, pqKeys: new PqKeyFile(dir, config.name), logger: options.logger });
     station.metrics.readCertificates({ ...(config.plainHttp ? {} : { api: certificateFiles(dir, config).cert }), link: join(dir, 'tls.crt') });
     try {
       station.integrity = await startupCheck({
@@ -238,10 +271,29 @@ export class Station {
       (this.store as Store & { fence: number | null }).fence = epoch;
     }
     await this.appender.load();
+    this.identity.signer.rotations = (await recordedRotations(this.store)).map((r) => r.statement);
+    await this.peerKeys.load();
+    // A key change a crash interrupted is finished before anything else is signed.
+    const rekey = this.rekeyParts();
+    if (rekey) {
+      const finished = await resumeRekey(rekey);
+      if (finished) this.logger?.warn({ logs: finished.length, key: this.identity.vkey }, 'finished a key change that was under way when the station stopped');
+    }
+    // The logs say which key signs next: a key file from before the last rotation (an old copy, another replica's) must not sign after it.
+    const rotatedTo = this.identity.signer.rotatedTo;
+    const replaced = async () => (await knownRevocations(this.store)).some((r) => r.party === this.name && r.replacement === this.identity.vkey);
+    if (rotatedTo !== undefined && rotatedTo !== this.identity.vkey && !(await replaced())) {
+      throw new HotlineError('integrity', `this station's key file holds ${this.identity.vkey}, but its logs were rotated to another key: put the current station key in place (on replicas, copy it from the one that rotated)`);
+    }
     await this.replicator.load();
     // From here the replicator counts what the state holds; a follower's last catch-up left the two equal.
     this.following = undefined;
     this.leading = true;
+  }
+
+  /** What a key change needs (keys/rekey.ts), or undefined for a station without a key source. */
+  rekeyParts(): RekeyParts | undefined {
+    return this.keys && { store: this.store, crypto: this.crypto, appender: this.appender, key: this.identity.signer, keys: this.keys, pq: this.pqKeys };
   }
 
   async close(): Promise<void> {

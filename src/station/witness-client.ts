@@ -78,3 +78,27 @@ function sizeBody(contentType: string | null, text: string): number | undefined 
   const n = m ? Number(m[1]) : NaN;
   return Number.isSafeInteger(n) ? n : undefined;
 }
+
+/**
+ * POSTs one key rotation statement (a signed note by the old and the new
+ * key) to `<url>/hotline/key-rotation`, Hotline's addition to tlog-witness:
+ * the witness then trusts the new key for the party's logs that pinned the
+ * old one. 200: done or already known; 403: the statement does not start
+ * from a key the witness pins; 400: malformed. Failures are returned.
+ */
+export async function postKeyRotation(url: string, statement: string, opts: { timeoutMs?: number } = {}): Promise<{ ok: boolean; status: number; message: string }> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  try {
+    const res = await fetch(`${url.replace(/\/+$/, '')}/hotline/key-rotation`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: statement,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = (await res.text()).trim();
+    return { ok: res.status === 200, status: res.status, message: text || res.statusText };
+  } catch (e) {
+    const err = e as Error;
+    return { ok: false, status: 0, message: `cannot reach the witness: ${(err as { cause?: Error }).cause?.message ?? err.message}` };
+  }
+}

@@ -1,6 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, Time } from './words.ts';
 
+/** Present (true) on an entry signed by a revoked key at or after its compromise time: it may be the thief's. */
+export const Disputed = Type.Literal(true, { description: 'signed by a revoked key at or after the compromise time its operators recorded: it may not be the party\'s own (absent otherwise)' });
+
 /** One signed entry, decoded. The body is the kind's own: open-ended here, described per kind in src/core/kinds. */
 export const EntryView = Type.Object({
   party: Type.String(),
@@ -11,6 +14,7 @@ export const EntryView = Type.Object({
   seen: Type.Record(Type.String(), Type.Integer(), { description: 'size of each peer log the author had seen: the causal order' }),
   leafHash: Type.String({ description: 'base64 RFC 6962 leaf hash' }),
   signature: Type.String({ description: 'base64 Ed25519 signature' }),
+  disputed: Type.Optional(Disputed),
 });
 export type EntryView = Static<typeof EntryView>;
 

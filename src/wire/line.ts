@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { RevocationRecord } from './revocation.ts';
 import { Time } from './words.ts';
 
 /** A line as this station's members see it. */
@@ -20,6 +21,7 @@ export const LineBundle = Type.Object({
   format: Type.String(),
   line: Type.Object({ id: Type.String(), title: Type.String(), parties: Type.Array(Type.Object({ name: Type.String(), key: Type.String() })), discreet: Type.Boolean(), createdAt: Time() }),
   creator: Type.Optional(Type.String()),
+  revocations: Type.Optional(Type.Array(RevocationRecord, { description: 'the key revocations the exporting station recorded for the line\'s parties (entries a revoked key signed at or after its compromise time are disputed)' })),
   logs: Type.Array(Type.Object({
     party: Type.String(),
     checkpoint: Type.String({ description: 'signed-note checkpoint covering exactly `entries`' }),

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { precedences } from '../core/kinds/precedence.ts';
 import type { MessageStatus as CoreMessageStatus } from '../core/line-state/messages.ts';
 import { translationStages } from '../core/kinds/translation.ts';
+import { Disputed } from './entry.ts';
 import { EntryId, Nullable, Time, Words } from './words.ts';
 
 /** Where a message stands, as the station computed it: delivered means every other party's station holds it. */
@@ -38,6 +39,7 @@ export const MessageView = Type.Object({
   acks: Type.Array(MessageAck),
   translations: Type.Array(MessageTranslation),
   escalations: Type.Array(MessageEscalation),
+  disputed: Type.Optional(Disputed),
 });
 export type MessageView = Static<typeof MessageView>;
 

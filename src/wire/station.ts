@@ -6,6 +6,8 @@ export const StationView = Type.Object({
   name: Type.String({ description: 'the party name' }),
   key: Type.String({ description: 'the signed-note verifier key' }),
   fingerprint: Type.String({ description: 'six groups of five digits, to read aloud' }),
+  pqKey: Type.Optional(Type.String({ description: 'the ML-DSA-44 verifier key (type 0x06), when the station has one: peers pin it with --pq-key' })),
+  pqFingerprint: Type.Optional(Type.String({ description: 'the ML-DSA key\'s fingerprint' })),
   replica: ReplicaView,
 });
 export type StationView = Static<typeof StationView>;

@@ -5,12 +5,16 @@
 // signer, and the same key must never sign plain notes (a note whose text
 // begins "cosignature/v1\ntime …" would then pass for a cosignature).
 import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Signer } from '../core/crypto.ts';
 import { concatBytes, fromBase64, toBase64 } from '../core/encoding.ts';
 import { HotlineError } from '../core/errors.ts';
 import { formatCosignerKey } from '../core/note/cosignature.ts';
 import { ALG_COSIGNATURE_V1, formatKeyHash, isValidKeyName, keyHash, parseVerifierKey, type VerifierKey } from '../core/note/key.ts';
 import { newSeed, nodeCrypto, signerFromSeed } from '../node/crypto.ts';
+import { generatePkcs11Key, hasPkcs11Key, openPkcs11Signer } from '../node/pkcs11-signer.ts';
+import { pkcs11TokenOf } from '../station/keys/pkcs11-key.ts';
+import type { WitnessConfig } from './config.ts';
 
 export interface WitnessIdentity {
   name: string;
@@ -83,6 +87,29 @@ export function loadWitnessIdentity(keyPath: string): WitnessIdentity {
     throw new HotlineError('forbidden', `the witness key ${keyPath} is readable by others; run: chmod 600 ${keyPath}`);
   }
   return parseWitnessKeyFile(text);
+}
+
+/**
+ * The witness's key where witness.json says: the key file, or the PKCS#11
+ * token (`signer.pkcs11`). A token holds no name, so a token key is the
+ * configured name's; cosignature/v1 keeps it apart from note signing by the
+ * algorithm byte in its key hash, as with the file.
+ */
+export function openWitnessIdentity(dir: string, config: WitnessConfig): WitnessIdentity {
+  const p11 = config.signer?.pkcs11;
+  if (!p11) return loadWitnessIdentity(join(dir, config.keyFile));
+  return identityOf(config.name, openPkcs11Signer(pkcs11TokenOf(dir, p11), p11.key));
+}
+
+/** Makes the witness's key where witness.json says (file 0600, or a new non-extractable token key); refuses one that exists. */
+export function makeWitnessIdentity(dir: string, config: WitnessConfig): WitnessIdentity {
+  checkWitnessName(config.name);
+  const p11 = config.signer?.pkcs11;
+  if (!p11) return createWitnessIdentity(config.name, join(dir, config.keyFile));
+  const at = pkcs11TokenOf(dir, p11);
+  // A witness made anew with an old key would cosign a second history it has forgotten the first of.
+  if (hasPkcs11Key(at, p11.key)) throw new HotlineError('conflict', `the PKCS#11 token '${p11.token}' already holds a key labelled '${p11.key}': a new witness must have a new key`);
+  return identityOf(config.name, generatePkcs11Key(at, p11.key));
 }
 
 function identityOf(name: string, signer: Signer): WitnessIdentity {

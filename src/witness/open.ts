@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HotlineError } from '../core/errors.ts';
 import { readWitnessConfig, type WitnessConfig } from './config.ts';
-import { loadWitnessIdentity, type WitnessIdentity } from './identity.ts';
+import { openWitnessIdentity, type WitnessIdentity } from './identity.ts';
 import { SqliteWitnessStore } from './sqlite-store.ts';
 
 export interface OpenWitness {
@@ -18,7 +18,7 @@ export interface OpenWitness {
  */
 export function openWitness(dir: string): OpenWitness {
   const config = readWitnessConfig(dir);
-  const identity = loadWitnessIdentity(join(dir, config.keyFile));
+  const identity = openWitnessIdentity(dir, config);
   if (identity.name !== config.name) {
     throw new HotlineError('bad_request', `the witness key is for '${identity.name}' but witness.json says '${config.name}'`);
   }

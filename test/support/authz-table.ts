@@ -126,6 +126,8 @@ export const stationEndpoints = (parisKey: string): StationEndpoint[] => [
   { method: 'GET', path: '/metrics', who: 'public', ok: 200 },
   { method: 'GET', path: '/openapi.json', who: 'public', ok: 200 },
   { method: 'GET', path: '/v1/station', who: 'public', ok: 200 },
+  { method: 'GET', path: '/v1/station/keys', who: 'member', ok: 200 },
+  { method: 'POST', path: '/v1/station/key-rotation', who: 'admin', ok: 201 },
   { method: 'POST', path: '/v1/session', who: 'public', ok: 201, body: (m) => ({ name: m === 'anonymous' ? 'in-principal' : m, password: PASSWORD }) },
   { method: 'DELETE', path: '/v1/session', who: 'member', ok: 204, special: 'logout' },
   { method: 'GET', path: '/v1/me', who: 'member', ok: 200 },
@@ -143,6 +145,10 @@ export const stationEndpoints = (parisKey: string): StationEndpoint[] => [
   { method: 'GET', path: '/v1/peers', who: 'admin', ok: 200 },
   { method: 'POST', path: '/v1/peers', who: 'admin', ok: 201, body: () => ({ name: 'Paris', key: parisKey, urls: [] }) },
   { method: 'GET', path: '/v1/evidence', who: 'admin-auditor', ok: 200 },
+  { method: 'GET', path: '/v1/revocations', who: 'member', ok: 200 },
+  // Allowed answers that change nothing: a peer not pinned (404), a statement that is no statement (400).
+  { method: 'POST', path: '/v1/peers/{name}/revocation', who: 'admin', ok: 404, url: '/v1/peers/Nowhere/revocation', body: () => ({ compromisedAt: 0, fingerprint: '00000 00000 00000 00000 00000 00000' }) },
+  { method: 'POST', path: '/v1/station/key-revocation', who: 'admin', ok: 400, body: () => ({ statement: 'not a revocation statement', compromisedAt: 0 }) },
   { method: 'GET', path: '/v1/station/integrity-check', who: 'admin', ok: 200 },
   { method: 'POST', path: '/v1/station/integrity-check', who: 'admin', ok: 202 },
    // Sign-in: second steps need a pending sign-in (none here: 401 for all); passkey routes need a browser's Origin (none here: 400).

@@ -43,5 +43,6 @@ export const commands: Record<string, Command> = {
   roster: lazy(() => import('./roster.ts'), (m) => m.roster),
   events: lazy(() => import('./events.ts'), (m) => m.events),
   'integrity-check': lazy(() => import('./integrity-check.ts'), (m) => m.integrityCheck),
+  key: lazy(() => import('./key.ts'), (m) => m.key),
   recover: lazy(() => import('./recover.ts'), (m) => m.recover),
 };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { HotlineError } from '../../core/errors.ts';
 import { parseListen, readConfig } from '../../station/config.ts';
-import { loadIdentity } from '../../station/identity.ts';
+import { openIdentity } from '../../station/identity.ts';
 import { recoverFromPeers } from '../../station/recovery/recover.ts';
 import { defaultDir, integer, parse } from '../args.ts';
 import { withLocalStore } from '../local-store.ts';
@@ -40,13 +40,13 @@ export async function recover(argv: string[]): Promise<number> {
   const timeout = integer('recover', values.timeout, 'timeout') ?? 30;
   if (timeout < 1 || timeout > 3600) throw new HotlineError('bad_request', 'recover: --timeout must be 1 to 3600 seconds');
   const config = readConfig(dir);
-  const identity = loadIdentity(join(dir, config.keyFile));
+  const identity = openIdentity(dir, config);
   const peerListen = parseListen(config.peerListen);
   if (peerListen.port !== 0 && (await answers(peerListen.host, peerListen.port))) {
     throw new HotlineError('conflict', `recover: something answers on this station's peer port ${config.peerListen}: stop the station first (a running station recovers by itself)`);
   }
   const logger = pino({ level: values['log-level'] ?? process.env.HOTLINE_LOG_LEVEL ?? 'warn', redact: logRedaction }, pino.destination(2));
-  const outcome = await withLocalStore(dir, (store) => recoverFromPeers({ store, identity, config, timeoutMs: timeout * 1000, logger }));
+  const outcome = await withLocalStore(dir, (store) => recoverFromPeers({ store, identity, config, timeoutMs: timeout * 1000, logger, dir }));
   console.log(`recover: station ${identity.name}: reached ${outcome.reached.join(', ')}${outcome.unreachable.length ? `; not reached: ${outcome.unreachable.join(', ')}` : ''}`);
   for (const l of outcome.lines) {
     const own = l.own;

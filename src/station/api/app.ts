@@ -17,6 +17,8 @@ import { lineRoutes } from './routes/lines.ts';
 import { entryRoutes } from './routes/entries.ts';
 import { logRoutes } from './routes/logs.ts';
 import { stationRoutes } from './routes/station.ts';
+import { keyRevocationRoutes } from './routes/key-revocation.ts';
+import { keyRoutes } from './routes/keys.ts';
 import { linkRoutes } from './routes/links.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { callRoutes } from './routes/calls.ts';
@@ -145,6 +147,8 @@ export async function buildApp(station: Station, transport?: ApiTransport, repli
 
   await inputRules(app);
   await app.register(stationRoutes);
+  await app.register(keyRevocationRoutes);
+  await app.register(keyRoutes);
   await app.register(sessionRoutes);
   await app.register(memberRoutes);
   await app.register(lineRoutes);

@@ -13,6 +13,7 @@ export const tags = [
   { name: 'members', description: 'The station\'s members and their roles (admin)' },
   { name: 'security', description: 'The security log and the sign-in policy (auditor, admin)' },
   { name: 'links', description: 'The links to peer stations, their status and history, alarms and evidence of equivocation' },
+  { name: 'keys', description: 'This station\'s key: its rotations (peers, verifiers and witnesses follow them) and the revocations recorded here' },
   { name: 'peers', description: 'The peer stations this station has pinned by key (admin)' },
   { name: 'events', description: 'The live event stream: a WebSocket at /v1/events, opened with a one-time ticket' },
   { name: 'lines', description: 'Lines between this station and its peers, who may use them, their transcript and export' },

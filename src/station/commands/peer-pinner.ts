@@ -3,6 +3,7 @@ import { validPartyName } from '../../core/line.ts';
 import { parseVerifierKey } from '../../core/note/key.ts';
 import { nodeCrypto } from '../../node/crypto.ts';
 import { fingerprint } from '../identity.ts';
+import { checkPqPin } from '../keys/pq-pin.ts';
 import { recordSecurityEvent } from '../sign-in/security-log.ts';
 import type { PeerRecord, Store } from '../storage/store.ts';
 
@@ -14,7 +15,7 @@ export interface ChangedBy {
 }
 
 /** Pins a peer station: its party name must be the name inside its verifier key. */
-export async function pinPeer(store: Store, me: string, input: { name: string; key: string; urls: string[] }, by: ChangedBy = {}): Promise<PeerRecord> {
+export async function pinPeer(store: Store, me: string, input: { name: string; key: string; urls: string[]; pqKey?: string }, by: ChangedBy = {}): Promise<PeerRecord> {
   if (!validPartyName(input.name)) throw badRequest('peer name must be 1-64 characters of A-Z, a-z, 0-9, ".", "_" and "-"');
   if (input.name === me) throw badRequest('a station does not pin itself');
   let key;
@@ -33,14 +34,15 @@ export async function pinPeer(store: Store, me: string, input: { name: string; k
     }
     if (parsed.protocol !== 'wss:') throw badRequest(`'${url}' must be a wss:// link address (see 'hotline serve' output)`);
   }
-  const record = { name: input.name, key: input.key, urls: input.urls };
+  const pqKey = input.pqKey === undefined ? undefined : checkPqPin(input.name, input.pqKey);
+  const record: PeerRecord = { name: input.name, key: input.key, urls: input.urls, ...(pqKey ? { pqKey } : {}) };
   const before = (await store.listPeers()).find((p) => p.name === input.name);
   await store.setPeer(record);
   // A changed key is the one pin change that matters most: it is what a man in the middle would need.
-  const what = !before ? 'pinned' : before.key !== record.key ? `key changed from ${fingerprint(before.key)}` : 'endpoints changed';
+  const what = !before ? 'pinned' : before.key !== record.key ? `key changed from ${fingerprint(before.key)}` : before.pqKey !== record.pqKey ? 'ML-DSA key changed' : 'endpoints changed';
   await recordSecurityEvent(store, (by.clock ?? Date.now)(), {
     kind: 'peer.pinned', member: null, actor: by.actor ?? null, address: by.address ?? null,
-    detail: `${record.name} ${what}; fingerprint ${fingerprint(record.key)}; endpoints ${record.urls.join(', ') || '(none)'}${by.actor ? '' : '; by the operator on the station machine'}`,
+    detail: `${record.name} ${what}; fingerprint ${fingerprint(record.key)}${record.pqKey ? `; ML-DSA key fingerprint ${fingerprint(record.pqKey)}` : ''}; endpoints ${record.urls.join(', ') || '(none)'}${by.actor ? '' : '; by the operator on the station machine'}`,
   });
   return record;
 }

@@ -1,6 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
 import { PRE_AUTH_MAX_PAYLOAD } from './payload-limit.ts';
+import { linkTlsGroups } from './tls-groups.ts';
 
 /**
  * Opens a TLS WebSocket to one endpoint of a peer. The certificate is not
@@ -15,6 +16,8 @@ export function dial(url: string, timeoutMs: number, onError: (e: Error) => void
     const ws = new WebSocket(url, {
       rejectUnauthorized: false,
       minVersion: 'TLSv1.3',
+      // X25519MLKEM768 first where the platform has it (OpenSSL 3.5): see tls-groups.ts.
+      ...linkTlsGroups(),
       handshakeTimeout: timeoutMs,
       maxPayload: PRE_AUTH_MAX_PAYLOAD,
       perMessageDeflate: false,

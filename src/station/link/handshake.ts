@@ -2,10 +2,12 @@ import type { TLSSocket } from 'node:tls';
 import type WebSocket from 'ws';
 import { Value } from '@sinclair/typebox/value';
 import type { Crypto, Signer } from '../../core/crypto.ts';
+import type { Revocation } from '../../core/keys/revocation.ts';
 import { fromBase64, toBase64 } from '../../core/encoding.ts';
 import { EXPORTER_LABEL, EXPORTER_LENGTH, helloSigningInput, type LinkRole } from '../../core/link/hello.ts';
 import { Hello } from '../../core/link/messages.ts';
 import { parseVerifierKey } from '../../core/note/key.ts';
+import { followRotations, HELLO_ROTATIONS, revocationOfKey, type PeerKeyFollowing } from './peer-keys.ts';
 
 /**
  * How long either end waits for the other's hello once the WebSocket is open.
@@ -28,16 +30,30 @@ export class HandshakeError extends Error {
   }
 }
 
+/** The station key as the handshake uses it: the holder (keys/station-key.ts) also knows its rotations and, for now, the peers' key following. */
+export type HelloSigner = Signer & {
+  /** This station's rotation statements, oldest first: the hello carries the latest few. */
+  readonly rotations?: readonly string[];
+  /** Verifier key text of the key signing now: the hello names it. */
+  readonly vkey?: string;
+  /** Where the link follows peers' rotations (until the parties carry it themselves). */
+  readonly peerKeys?: PeerKeyFollowing;
+};
+
 export interface HandshakeParties {
   me: string;
-  signer: Signer;
+  signer: HelloSigner;
   crypto: Crypto;
   /** Verifier key text of each pinned peer, by party name. */
   pinned: Map<string, string>;
+  /** Follows a peer's rotations from its pin (default: the signer's). */
+  peerKeys?: PeerKeyFollowing;
 }
 
 export interface Handshaken {
   peer: string;
+  /** Verifier key text the peer's hello verified under: its pin, or the key its rotations led to from the pin. */
+  key: string;
   /**
    * Messages that arrived after the hello, before a session took the socket
    * over; the session calls this once, as it attaches its own listener.
@@ -71,9 +87,15 @@ export function handshake(
   }
   const sayHello = (to: string) => {
     const sig = parties.signer.sign(helloSigningInput(role, parties.me, to, exporter));
-    ws.send(JSON.stringify({ t: 'hello', party: parties.me, sig: toBase64(sig) }));
+    const rotations = parties.signer.rotations ?? [];
+    ws.send(JSON.stringify({
+      t: 'hello', party: parties.me, sig: toBase64(sig),
+      ...(rotations.length > 0 ? { keys: rotations.slice(-HELLO_ROTATIONS) } : {}),
+      ...(parties.signer.vkey ? { key: parties.signer.vkey } : {}),
+    }));
   };
-  const check = (hello: unknown): string => {
+  const following = parties.peerKeys ?? parties.signer.peerKeys;
+  const check = (hello: unknown): { peer: string; key: string } => {
     if (!Value.Check(Hello, hello)) throw new HandshakeError('not_hello', 'the first message was not a hello');
     const peer = hello.party;
     if (role === 'dialer' && peer !== expect) throw new HandshakeError('wrong_peer', `expected ${expect} but ${peer} answered`);
@@ -87,18 +109,47 @@ export function handshake(
     } catch {
       throw new HandshakeError('bad_signature', `${peer}'s hello signature is not base64`);
     }
-    if (!parties.crypto.verify(key.publicKey, helloSigningInput(theirRole, peer, parties.me, exporter), sig)) {
-      throw new HandshakeError('bad_signature', `${peer}'s hello is not signed by its pinned key for this TLS session`);
+    const input = helloSigningInput(theirRole, peer, parties.me, exporter);
+    const revocations = following?.revocations() ?? [];
+    let verifiedBy = keyText;
+    let verifier = key;
+    if (!parties.crypto.verify(key.publicKey, input, sig)) {
+      // Not the pinned key: the peer may have rotated; its statements must lead from the pin to the key that signed.
+      const reached = following ? followRotations(parties.crypto, peer, key, hello.keys ?? [], revocations) : [];
+      const by = reached.find((k) => parties.crypto.verify(k.key.publicKey, input, sig));
+      if (!by) {
+        if (following && hello.key) offeredKey(parties.crypto, peer, hello.key, input, sig, following, revocations);
+        throw new HandshakeError('bad_signature', `${peer}'s hello is not signed by its pinned key for this TLS session${hello.keys?.length ? ', nor by a key its rotations lead to from the pin' : ''}`);
+      }
+      verifiedBy = by.text;
+      verifier = by.key;
     }
+    // A key revoked here (its replacement not confirmed yet, or a thief's copy) links no more: its operators confirm the new key first.
+    const revoked = revocationOfKey(parties.crypto, peer, verifier, revocations);
+    if (revoked) {
+      throw new HandshakeError('bad_signature', `${peer}'s key is revoked (compromised since ${new Date(revoked.compromisedAt).toISOString()}): confirm its new key with hotline peer revoke`);
+    }
+    if (verifiedBy !== keyText) following!.followed(peer, keyText, verifiedBy);
     onVerified();
     if (role === 'listener') sayHello(peer);
-    return peer;
+    return { peer, key: verifiedBy };
   };
   if (role === 'dialer') sayHello(expect!);
   return awaitHello(ws, timeoutMs, check);
 }
 
-function awaitHello(ws: WebSocket, timeoutMs: number, check: (hello: unknown) => string): Promise<Handshaken> {
+/** A hello that verifies under the key it names, which the pin does not reach: remembered for the operators to confirm, never trusted here. */
+function offeredKey(c: Crypto, peer: string, text: string, input: Uint8Array, sig: Uint8Array, following: PeerKeyFollowing, revocations: readonly Revocation[]): void {
+  try {
+    const k = parseVerifierKey(c, text);
+    // A revoked key is never offered: a thief's hello would otherwise overwrite the real new key.
+    if (k.name === peer && c.verify(k.publicKey, input, sig) && !revocationOfKey(c, peer, k, revocations)) following.offered(peer, text);
+  } catch {
+    // Not a key: nothing to remember.
+  }
+}
+
+function awaitHello(ws: WebSocket, timeoutMs: number, check: (hello: unknown) => { peer: string; key: string }): Promise<Handshaken> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new HandshakeError('no_hello', 'no hello within the time limit')), timeoutMs);
     timer.unref();
@@ -110,7 +161,7 @@ function awaitHello(ws: WebSocket, timeoutMs: number, check: (hello: unknown) =>
         fail(new HandshakeError('not_json', 'the hello was not JSON'));
         return;
       }
-      let peer: string;
+      let peer: { peer: string; key: string };
       try {
         peer = check(hello);
       } catch (e) {
@@ -123,7 +174,7 @@ function awaitHello(ws: WebSocket, timeoutMs: number, check: (hello: unknown) =>
       const hold = (d: WebSocket.RawData) => void early.push(d);
       ws.on('message', hold);
       resolve({
-        peer,
+        ...peer,
         takeEarly: () => {
           ws.off('message', hold);
           return early.splice(0);

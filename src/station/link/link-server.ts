@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Admission, PRE_AUTH_TOTAL, type AdmissionLimits, type Refusal } from './admission.ts';
 import { PRE_AUTH_MAX_PAYLOAD } from './payload-limit.ts';
+import { linkTlsGroups } from './tls-groups.ts';
 
 /**
  * A TLS handshake is two round trips; one that has not finished in this time
@@ -90,6 +91,8 @@ export async function listenForPeers(
     key: tls.key,
     cert: tls.cert,
     minVersion: 'TLSv1.3',
+    // X25519MLKEM768 first where the platform has it (OpenSSL 3.5): see tls-groups.ts.
+    ...linkTlsGroups(),
     handshakeTimeout: TLS_HANDSHAKE_MS,
     headersTimeout: UPGRADE_HEADERS_MS,
     requestTimeout: UPGRADE_HEADERS_MS,

@@ -2,14 +2,18 @@ import type WebSocket from 'ws';
 import type { Logger } from 'pino';
 import type { Crypto, Signer } from '../../core/crypto.ts';
 import type { LinkRole } from '../../core/link/hello.ts';
+import { FRAME_TAG_LENGTH } from '../../core/link/hybrid.ts';
 import type { LinkMessage, Signal } from '../../core/link/messages.ts';
 import { linkStatus, uptime, type LinkStatus } from '../../core/link/status.ts';
+import { parseVerifierKey } from '../../core/note/key.ts';
 import type { PeerRecord, Store } from '../storage/store.ts';
 import { dial } from './dialer.ts';
 import { handshake, HandshakeError, refuse, type HandshakeFailure } from './handshake.ts';
+import { ExchangeError } from './hybrid-exchange.ts';
+import { protectLink, type ExchangePolicy, type LinkProtection, type Protected } from './link-protection.ts';
 import { listenForPeers, type Arrival } from './link-server.ts';
 import { LINK_MAX_PAYLOAD, raisePayloadLimit } from './payload-limit.ts';
-import { PeerSession } from './peer-session.ts';
+import { CLOSE_FRAME_NOT_OPEN, CLOSE_KEY_SPENT, CLOSE_REFUSED, PeerSession } from './peer-session.ts';
 import type { Replicator } from './replicator.ts';
 
 /**
@@ -23,6 +27,15 @@ const REFUSALS_LOGGED = 20;
 const REFUSAL_LOG_MS = 10_000;
 const ALARMING: ReadonlySet<HandshakeFailure> = new Set(['bad_signature', 'wrong_peer']);
 
+/**
+ * The key-exchange policy: the configured one (hotline.json `linkExchange`),
+ * unless `HOTLINE_LINK_EXCHANGE=off` turns the hybrid exchange off for this
+ * process (the tests and the benchmark's figure without it).
+ */
+export function exchangePolicyFromEnvironment(value = process.env.HOTLINE_LINK_EXCHANGE, configured: ExchangePolicy = 'hybrid'): ExchangePolicy {
+  return value === 'off' ? 'off' : configured;
+}
+
 export interface LinkView {
   peer: string;
   status: LinkStatus;
@@ -31,6 +44,8 @@ export interface LinkView {
   endpoint: string | null;
   /** Fraction of the last 24 hours the link was up or degraded. */
   uptime24h: number;
+  /** What protects the link's session now; null with no session. */
+  protection: LinkProtection | null;
 }
 
 interface PeerState {
@@ -69,8 +84,15 @@ export class Links {
       heartbeatMs: number;
       clock: () => number;
       logger?: Logger;
+      /** Whether links run the hybrid key exchange (default: required; see link-protection.ts). */
+      exchange?: ExchangePolicy;
     },
-  ) {}
+  ) {
+    this.exchange = deps.exchange ?? exchangePolicyFromEnvironment();
+  }
+
+  /** Whether this station's links run the hybrid key exchange. */
+  readonly exchange: ExchangePolicy;
 
   get url(): string | undefined {
     return this.server?.url;
@@ -139,6 +161,7 @@ export class Links {
         rttMs: session?.rttMs ?? null,
         endpoint: session?.endpoint ?? null,
         uptime24h: uptime(events, 'down', Math.max(now - 24 * 3600_000, events[0]?.time ?? now), now),
+        protection: session?.isOpen ? session.protection : null,
       });
     }
     return out;
@@ -166,6 +189,15 @@ export class Links {
     }
   }
 
+  /**
+   * Ends the sessions with `peer` (with every peer when none is named): they
+   * were authenticated by a key now revoked (ours or the peer's), and the
+   * link comes back, if at all, through a new hello.
+   */
+  closeSessions(reason: string, peer?: string): void {
+    for (const [name, s] of this.sessions) if (peer === undefined || name === peer) s.close(4000, reason);
+  }
+
   private pinned(): Map<string, string> {
     return new Map([...this.peers.values()].map((p) => [p.record.name, p.record.key]));
   }
@@ -177,18 +209,28 @@ export class Links {
 
   private async accept({ ws, socket, remote, authenticated }: Arrival): Promise<void> {
     try {
-      const { peer, takeEarly } = await handshake(ws, socket, 'listener', this.parties(), undefined, undefined, () => this.authenticated(ws, authenticated));
-      this.adopt(peer, 'listener', remote, ws, takeEarly());
+      const { peer, key, takeEarly } = await handshake(ws, socket, 'listener', this.parties(), undefined, undefined, () => this.authenticated(ws, authenticated));
+      const secured = await protectLink(ws, socket, 'listener', this.exchange, this.protectionParties(peer, key), takeEarly());
+      this.adopt(peer, 'listener', remote, ws, secured);
     } catch (e) {
       this.refused(e, { remote }, 'refused a link', true);
-      refuse(ws, 4001, e instanceof HandshakeError ? e.message : 'refused');
+      refuse(ws, 4001, e instanceof HandshakeError || e instanceof ExchangeError ? e.message : 'refused');
     }
   }
 
-  /** The peer's hello verified: its connection leaves the pre-authentication limits. */
+  /** The peer's hello verified: its connection leaves the pre-authentication limits (a sealed message is its tag longer). */
   private authenticated(ws: WebSocket, release: () => void = () => undefined): void {
-    raisePayloadLimit(ws, LINK_MAX_PAYLOAD);
+    raisePayloadLimit(ws, LINK_MAX_PAYLOAD + FRAME_TAG_LENGTH);
     release();
+  }
+
+  /**
+   * Who signs and checks the key exchange: this station's key (the one that
+   * signed our hello), and the key the peer's hello verified under (its pin,
+   * or where its rotations led from the pin).
+   */
+  private protectionParties(peer: string, keyText: string) {
+    return { me: this.deps.me, peer, peerKey: parseVerifierKey(this.deps.crypto, keyText).publicKey, signer: this.deps.signer, crypto: this.deps.crypto };
   }
 
   private parties() {
@@ -197,8 +239,9 @@ export class Links {
 
   /** Logs a refused handshake; `fromStranger` when anyone on the network could have caused it (the listener side). */
   private refused(e: unknown, context: Record<string, unknown>, msg: string, fromStranger: boolean): void {
+    // A failed key exchange comes from a peer whose hello verified: never a stranger's doing.
     const kind = e instanceof HandshakeError ? e.kind : undefined;
-    if (fromStranger && kind && !ALARMING.has(kind)) {
+    if (fromStranger && kind && !ALARMING.has(kind) && !(e instanceof ExchangeError)) {
       this.deps.logger?.debug({ ...context, reason: (e as Error).message }, msg);
     } else if (this.refusalsLogged < REFUSALS_LOGGED) {
       this.refusalsLogged++;
@@ -214,32 +257,41 @@ export class Links {
     state.dialing = true;
     void (async () => {
       let failures = 0;
+      // Quick retries across the endpoints, then back off to at most two seconds.
+      const backOff = () => new Promise((r) => setTimeout(r, failures <= state.record.urls.length ? 50 : Math.min(2000, 100 * 2 ** Math.min(5, failures - state.record.urls.length))));
       while (!this.stopped && this.peers.get(peer) === state) {
         const existing = this.sessions.get(peer);
         if (existing) {
           await existing.closed;
           // A link that died rather than being replaced: try the next endpoint.
           if (!this.sessions.has(peer) && existing.role === 'dialer') state.urlIndex = (state.urlIndex + 1) % state.record.urls.length;
+          // A session the peer closed before sending anything (it refused it: a key-exchange policy that differs) is a failed attempt, not a link.
+          if (existing.confirmed) {
+            failures = 0;
+          } else {
+            failures++;
+            await backOff();
+          }
           continue;
         }
         const url = state.record.urls[state.urlIndex % state.record.urls.length];
         try {
           const { ws, socket } = await dial(url, Math.max(1000, 2 * this.deps.heartbeatMs));
           try {
-            const { peer: who, takeEarly } = await handshake(ws, socket, 'dialer', this.parties(), peer, undefined, () => this.authenticated(ws));
-            this.adopt(who, 'dialer', url, ws, takeEarly());
-            failures = 0;
+            const { peer: who, key, takeEarly } = await handshake(ws, socket, 'dialer', this.parties(), peer, undefined, () => this.authenticated(ws));
+            const secured = await protectLink(ws, socket, 'dialer', this.exchange, this.protectionParties(who, key), takeEarly());
+            this.adopt(who, 'dialer', url, ws, secured);
           } catch (e) {
             this.refused(e, { peer, url }, 'refused a link we dialed', false);
-            ws.terminate();
+            // Tell the other end why, when it is our exchange that failed (it may otherwise only see the socket go).
+            if (e instanceof ExchangeError) refuse(ws, CLOSE_REFUSED, e.message);
+            else ws.terminate();
             throw e;
           }
         } catch {
           failures++;
           state.urlIndex = (state.urlIndex + 1) % state.record.urls.length;
-          // Quick retries across the endpoints, then back off to at most two seconds.
-          const delay = failures <= state.record.urls.length ? 50 : Math.min(2000, 100 * 2 ** Math.min(5, failures - state.record.urls.length));
-          await new Promise((r) => setTimeout(r, delay));
+          await backOff();
         }
       }
       state.dialing = false;
@@ -247,12 +299,12 @@ export class Links {
   }
 
   /** Keeps one session per peer: the one dialed by the party whose name sorts first, else the newest. */
-  private adopt(peer: string, role: LinkRole, endpoint: string, ws: WebSocket, early: WebSocket.RawData[]): void {
+  private adopt(peer: string, role: LinkRole, endpoint: string, ws: WebSocket, secured: Protected): void {
     const session = new PeerSession(peer, role, endpoint, ws, (s, m) => this.dispatch(s, m), (s, e) => {
       s.log?.warn({ reason: (e as Error).message }, 'link message failed');
-    }, early);
+    }, secured.takeEarly(), secured);
     session.log = this.deps.logger?.child({ link: session.id, peer });
-    session.log?.info({ role, endpoint }, 'link session opened');
+    session.log?.info({ role, endpoint, protection: secured.protection }, 'link session opened');
     const existing = this.sessions.get(peer);
     if (existing?.isOpen) {
       const preferredDialer = [this.deps.me, peer].sort()[0];
@@ -269,7 +321,10 @@ export class Links {
     this.sessions.set(peer, session);
     void this.deps.replicator.open(session).catch((e) => session.log?.warn({ reason: (e as Error).message }, 'link open failed'));
     void session.closed.then(() => {
-      session.log?.info('link session closed');
+      const how = session.closedWith;
+      // A refusal, a frame that did not open or a spent key is worth a warning; the reason is the other end's or ours.
+      if (how && (how.code === CLOSE_REFUSED || how.code === CLOSE_FRAME_NOT_OPEN || how.code === CLOSE_KEY_SPENT)) session.log?.warn({ code: how.code, reason: how.reason }, 'link session ended');
+      else session.log?.info(how ?? {}, 'link session closed');
       this.deps.replicator.close(session);
       if (this.sessions.get(peer) === session) this.sessions.delete(peer);
       // A closed link is down now, not at the next status check: a failover
@@ -309,8 +364,10 @@ export class Links {
     const now = Date.now();
     for (const [peer, state] of this.peers) {
       const session = this.sessions.get(peer);
-      const status = linkStatus(!!session?.isOpen, session ? now - session.lastHeard : Infinity, this.deps.heartbeatMs);
-      if (session && status === 'down') session.terminate(); // silent: drop it so the dialer fails over
+      const heard = linkStatus(!!session?.isOpen, session ? now - session.lastHeard : Infinity, this.deps.heartbeatMs);
+      if (session && heard === 'down') session.terminate(); // silent: drop it so the dialer fails over
+      // Up only once the peer has sent a message on the session (see PeerSession.confirmed).
+      const status = session && !session.confirmed ? 'down' : heard;
       if (status !== state.status) {
         const previous = state.status;
         state.status = status;

@@ -2,11 +2,16 @@ import type WebSocket from 'ws';
 
 /**
  * The largest message either end accepts before the other has proved its
- * station key. A hello is about 150 bytes; 4 KiB leaves room and no more, so
- * an outsider cannot make us buffer a large message on a connection we have
- * not yet authenticated.
+ * station key. A bare hello is about 250 bytes (with the key it names), but a
+ * station that rotated carries its latest rotation statements (at most 8, the
+ * hello schema's limit) so that a peer pinned to an older key can follow:
+ * an Ed25519 statement is about 0.5 KiB, one that also rotates the ML-DSA-44
+ * keys about 10 KiB (two 1312-byte public keys and two 2420-byte signatures,
+ * in base64). 8 × 10 KiB plus the rest fits in 96 KiB; with PRE_AUTH_TOTAL
+ * (128) unauthenticated connections, a flood can make the listener buffer at
+ * most 12 MiB, not the process.
  */
-export const PRE_AUTH_MAX_PAYLOAD = 4 * 1024;
+export const PRE_AUTH_MAX_PAYLOAD = 96 * 1024;
 
 /**
  * The largest message between authenticated stations, unchanged from before

@@ -4,6 +4,13 @@ import type { Logger } from 'pino';
 import { Value } from '@sinclair/typebox/value';
 import { LinkMessage } from '../../core/link/messages.ts';
 import type { LinkRole } from '../../core/link/hello.ts';
+import { SealError, type FrameSeal } from './frame-seal.ts';
+import type { LinkProtection } from './link-protection.ts';
+
+/** Close codes a session uses on its own (4001 refusals, 4009 duplicates: links.ts). */
+export const CLOSE_FRAME_NOT_OPEN = 4002;
+export const CLOSE_KEY_SPENT = 4004;
+export const CLOSE_REFUSED = 4001;
 
 /**
  * One authenticated link to one peer. Messages are handled strictly in
@@ -27,7 +34,21 @@ export class PeerSession {
   private readonly inbox: LinkMessage[] = [];
   private working = false;
   private closedFlag = false;
+  /**
+   * Whether the peer has sent this session a message (every peer sends its
+   * line offer at once). Until then the link does not count as up: a peer
+   * that refuses the session right after the hello (its key-exchange policy
+   * differs) never shows as a link that came up and went down.
+   */
+  confirmed = false;
+  /** Set once this end has closed the session for a reason of its own: what else arrives is dropped unread. */
+  private ending = false;
   readonly closed: Promise<void>;
+  /** How the session ended (the WebSocket close code and reason), once it has. */
+  closedWith?: { code: number; reason: string };
+  /** What protects this link: TLS, and the hybrid exchange's keys when it ran (see link-protection.ts). */
+  readonly protection: LinkProtection;
+  private readonly seal?: FrameSeal;
 
   constructor(
     readonly peer: string,
@@ -36,26 +57,51 @@ export class PeerSession {
     private readonly ws: WebSocket,
     handler: (session: PeerSession, message: LinkMessage) => Promise<void>,
     onError: (session: PeerSession, error: unknown) => void,
-    /** Messages that arrived between the peer's hello and this session (see handshake.ts). */
+    /** Messages that arrived between the peer's hello (or the key exchange) and this session (see handshake.ts). */
     early: WebSocket.RawData[] = [],
+    secured: { protection: LinkProtection; seal?: FrameSeal } = { protection: { tls: null, tlsGroup: null, exchange: 'none', cipher: null } },
   ) {
-    this.closed = new Promise((resolve) => ws.once('close', () => {
+    this.protection = secured.protection;
+    this.seal = secured.seal;
+    this.closed = new Promise((resolve) => ws.once('close', (code: number, reason: Buffer) => {
       this.closedFlag = true;
+      this.closedWith = { code, reason: reason.toString() };
       resolve();
     }));
     const onData = (data: WebSocket.RawData) => {
+      if (this.ending) return;
       this.lastHeard = Date.now();
+      let text: string;
+      if (this.seal) {
+        try {
+          text = this.seal.open(bytesOf(data)).toString();
+        } catch (e) {
+          // Replayed, reordered, altered, or not sealed at all: the stream is no longer trusted, and nothing more of it is read.
+          this.end(CLOSE_FRAME_NOT_OPEN, 'a sealed frame did not open');
+          onError(this, e);
+          return;
+        }
+      } else {
+        text = data.toString();
+      }
       let message: unknown;
       try {
-        message = JSON.parse(data.toString());
+        message = JSON.parse(text);
       } catch {
         onError(this, new Error('a message was not JSON'));
+        return;
+      }
+      if (!this.seal && (message as { t?: unknown })?.t === 'kex.offer') {
+        // The peer requires the hybrid exchange and this station has it off: say so rather than ignore the offer.
+        this.end(CLOSE_REFUSED, 'the hybrid key exchange is off at this station');
+        onError(this, new Error('the peer offered the hybrid key exchange, which is off at this station'));
         return;
       }
       if (!Value.Check(LinkMessage, message)) {
         onError(this, new Error(`malformed ${(message as { t?: string })?.t ?? 'message'}`));
         return;
       }
+      this.confirmed = true;
       this.inbox.push(message as LinkMessage);
       if (!this.working) void this.work(handler, onError);
     };
@@ -97,7 +143,28 @@ export class PeerSession {
   }
 
   send(message: LinkMessage): void {
-    if (this.isOpen) this.ws.send(JSON.stringify(message));
+    if (!this.isOpen || this.ending) return;
+    if (!this.seal) {
+      this.ws.send(JSON.stringify(message));
+      return;
+    }
+    let frame: Buffer;
+    try {
+      frame = this.seal.seal(Buffer.from(JSON.stringify(message)));
+    } catch (e) {
+      if (!(e instanceof SealError)) throw e;
+      // The key has sealed all it may: the link is set up again, with fresh keys, and replication resumes from the sizes.
+      this.end(CLOSE_KEY_SPENT, 'session key spent; set the link up again');
+      return;
+    }
+    this.ws.send(frame, { binary: true });
+  }
+
+  /** Closes the session for a reason of this end's; nothing more is read or sent on it. */
+  private end(code: number, reason: string): void {
+    this.ending = true;
+    this.inbox.length = 0;
+    this.close(code, reason);
   }
 
   /** Bytes queued in the socket but not yet written: back-pressure for catch-up. */
@@ -121,6 +188,12 @@ export class PeerSession {
   terminate(): void {
     this.ws.terminate();
   }
+}
+
+function bytesOf(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
 }
 
 function coalesce(inbox: LinkMessage[]): LinkMessage {

@@ -1,12 +1,20 @@
 import type { Logger } from 'pino';
-import type { Crypto, Signer } from '../../core/crypto.ts';
+import type { Crypto, PqSigner, Signer } from '../../core/crypto.ts';
 import { bytesEqual, fromBase64, toBase64 } from '../../core/encoding.ts';
-import { verifyEntry, type Entry } from '../../core/entry.ts';
+import { decodeEntry, verifyEntry, type Entry } from '../../core/entry.ts';
+import { LogKeys } from '../../core/keys/log-keys.ts';
+import { noteText, parseRotation } from '../../core/keys/rotation.ts';
+import { KEY_ROTATE } from '../../core/kinds/key.ts';
+import { parseCheckpoint } from '../../core/note/checkpoint.ts';
+import type { VerifierKey } from '../../core/note/key.ts';
+import { StoredLogKeys } from '../keys/stored-log-keys.ts';
 import { logOrigin, partyOf, type Line } from '../../core/line.ts';
 import { formatCheckpoint } from '../../core/note/checkpoint.ts';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { definitionDifference, LINE_DEFINE, LineDefinitionBody } from '../../core/kinds/line-definition.ts';
-import { signCheckpoint } from '../appender.ts';
+import { signCheckpoint } from '../sign-checkpoint.ts';
+import { signReceipt } from '../sign-receipt.ts';
+import { pinnedPqKeys } from '../keys/pq-pin.ts';
 import { openCheckpoint } from '../../core/log-verifier.ts';
 import type { Cosign, Have, LineOffer, Push } from '../../core/link/messages.ts';
 import { leafHash } from '../../core/merkle/hash.ts';
@@ -15,7 +23,7 @@ import { hashNodes, nodeKey, perfectNodes } from '../../core/merkle/node.ts';
 import { consistencyProof, consistencyProofNodeIds } from '../../core/merkle/proof.ts';
 import { parseVerifierKey } from '../../core/note/key.ts';
 import { parseNote } from '../../core/note/note.ts';
-import { formatCosignerKey, signCosignature, verifyCosignature } from '../../core/note/cosignature.ts';
+import { formatCosignerKey, verifyCosignature } from '../../core/note/cosignature.ts';
 import type { AppendedEntry, CheckpointRecord, LineRecord, LogId, Store } from '../storage/store.ts';
 import type { PeerSession } from './peer-session.ts';
 import { HotlineError } from '../../core/errors.ts';
@@ -70,6 +78,8 @@ export class Replicator {
   /** Keeps the appender off our own log of a line until we know we hold all of it. */
   readonly hold: OwnLogHold;
   readonly recovery: OwnLogRecovery;
+  /** Which key signed which entry: peers' logs are verified under the key in use at each position. */
+  readonly keys: StoredLogKeys;
 
   constructor(
     private readonly deps: {
@@ -77,19 +87,27 @@ export class Replicator {
       crypto: Crypto;
       signer: Signer;
       me: string;
-      myKey: string;
+      /** Every key this station has signed with (its first and each rotation's), current last: a line may name any of them. */
+      myKeys: () => readonly string[];
       clock: () => number;
+      /** Which key signed which entry of a stored log (default: read from the store). */
+      keys?: StoredLogKeys;
+      /** A party's log recorded a rotation of its key (verified from the key before it): its pin may follow. */
+      rotated?(party: string, from: string, to: string): void;
       logger?: Logger;
       events: ReplicatorEvents;
       hold?: OwnLogHold;
       /** How long a restarted station waits to hear from a peer before appending (default 5 s). */
       listenMs?: number;
+      /** The station's ML-DSA-44 signer for checkpoints and receipts (a rotation swaps it); none: Ed25519 lines only. */
+      pq?: () => PqSigner | undefined;
     },
   ) {
     this.hold = deps.hold ?? ownLogHold(deps.store);
-    const { store, crypto, signer, me, myKey, clock, logger, listenMs } = deps;
+    this.keys = deps.keys ?? new StoredLogKeys(deps.store, deps.crypto);
+    const { store, crypto, signer, me, clock, logger, listenMs } = deps;
     this.recovery = new OwnLogRecovery({
-      store, crypto, signer, me, myKey, clock, logger, listenMs, hold: this.hold,
+      store, crypto, signer, me, clock, logger, listenMs, hold: this.hold, keys: this.keys, pq: deps.pq,
       held: (log) => this.size(log),
       holdsOwnLog: (line) => this.sizes.get(line)?.has(me) ?? false,
       frontier: (log, size) => this.frontier(log, size),
@@ -132,16 +150,27 @@ export class Replicator {
    * that every station can serve and any verifier can check. Signed inside
    * the transaction, and only while the log is still empty.
    */
-  private async openOwnLog(line: string): Promise<void> {
+  private async openOwnLog(line: string): Promise<boolean> {
     const { crypto, signer, me } = this.deps;
     const log = { line, party: me };
+    // A line naming a retired key of ours (made by a peer that had not yet followed our rotation): our log of it would
+    // begin under a key that signs nothing more. Nothing is written to it; the line must be made again.
+    const def = await this.deps.store.line(line);
+    const mine = this.deps.myKeys();
+    if (def && partyOf(def, me)?.key !== mine[mine.length - 1]) {
+      const why = `line ${line} names a retired key of this station (it was made by a peer that had not yet followed this station's key rotation): nothing can be written to it; make the line again`;
+      this.deps.logger?.warn({ line }, why);
+      this.hold.refuse(line, why);
+      return false;
+    }
     try {
-      await this.deps.store.commit({ entries: [], checkpoints: [], grewFrom: [{ ...log, size: 0 }], sign: () => [signCheckpoint({ crypto, signer, party: me }, line, 0, [])] });
+      await this.deps.store.commit({ entries: [], checkpoints: [], grewFrom: [{ ...log, size: 0 }], sign: () => [signCheckpoint({ crypto, signer, party: me, pq: this.deps.pq?.() }, line, 0, [])] });
       this.setSize(log, 0);
     } catch (e) {
       if (!(e instanceof HotlineError && e.code === 'conflict')) throw e;
       this.setSize(log, await this.deps.store.logSize(log));
     }
+    return true;
   }
 
   /** Sizes of the other parties' logs of a line, as this station holds them now: an entry's `seen`. */
@@ -173,11 +202,11 @@ export class Replicator {
     for (const line of lines) {
       for (const party of line.parties) {
         if (party.name === session.peer) continue;
-        const latest = new Map<string, { size: number; signature: string }>();
+        const latest = new Map<string, { size: number; signature: string; pqSignature?: string }>();
         for (const c of await this.deps.store.cosignatures({ line: line.id, party: party.name })) {
           if (c.cosigner !== session.peer && partyOf(line, c.cosigner)) latest.set(c.cosigner, c);
         }
-        for (const [cosigner, c] of latest) session.send({ t: 'cosign', line: line.id, party: party.name, size: c.size, cosigner, signature: c.signature });
+        for (const [cosigner, c] of latest) session.send({ t: 'cosign', line: line.id, party: party.name, size: c.size, cosigner, signature: c.signature, ...(c.pqSignature ? { pqSignature: c.pqSignature } : {}) });
       }
     }
   }
@@ -265,7 +294,9 @@ export class Replicator {
     for (const def of offer.lines) {
       const names = def.parties.map((p) => p.name);
       if (!names.includes(this.deps.me) || !names.includes(session.peer)) continue;
-      if (partyOf(def, this.deps.me)!.key !== this.deps.myKey) {
+      const mine = this.deps.myKeys();
+      const named = partyOf(def, this.deps.me)!.key;
+      if (!mine.includes(named)) {
         this.logFor(session)?.warn('a peer offered a line naming us with another key; ignored');
         continue;
       }
@@ -332,18 +363,53 @@ export class Replicator {
       this.waitingCosignatures.set(keyOf(log), waiting);
       return;
     }
-    const key = parseVerifierKey(this.deps.crypto, formatCosignerKey(this.deps.crypto, cosigner.name, parseVerifierKey(this.deps.crypto, cosigner.key).publicKey));
-    const verified = verifyCosignature(this.deps.crypto, key, text, msg.signature);
+    const verified = await this.verifyReceipt(line.id, cosigner.name, text, msg.signature);
     if (!verified) {
       this.logFor(session)?.warn('a cosignature did not verify; ignored');
       return;
     }
-    await this.deps.store.addCosignatures([{ ...log, size: msg.size, cosigner: msg.cosigner, timestamp: verified.timestamp, signature: msg.signature }]);
+    // The ML-DSA line is kept only if it verifies under the cosigner's pinned ML-DSA key: nothing unverified is stored or served.
+    let pqSignature: string | undefined;
+    if (msg.pqSignature) {
+      const pqKey = pinnedPqKeys(await this.deps.store.listPeers()).get(msg.cosigner);
+      if (pqKey && verifyCosignature(this.deps.crypto, pqKey, text, msg.pqSignature)) pqSignature = msg.pqSignature;
+      else if (pqKey) {
+        this.logFor(session)?.warn('an ML-DSA receipt line did not verify; ignored');
+        return;
+      }
+    }
+    await this.deps.store.addCosignatures([{ ...log, size: msg.size, cosigner: msg.cosigner, timestamp: verified.timestamp, signature: msg.signature, ...(pqSignature ? { pqSignature } : {}) }]);
     this.seenCosignatures.add(id);
     if (this.seenCosignatures.size > 100_000) this.seenCosignatures.clear();
     this.deps.events.cosigned(log, msg.cosigner, msg.size);
     // Relay receipts so a party whose direct link is down still learns of them.
     for (const other of this.sessions) if (other !== session && other.peer !== msg.cosigner && partyOf(line, other.peer)) other.send(msg);
+  }
+
+  /**
+   * A receipt is checked against every key of the cosigner's chain (its log
+   * tells which), and its pin: its current key for new receipts, older ones
+   * for receipts made before it rotated. A key revoked here signs no receipt
+   * dated at or after its compromise.
+   */
+  private async verifyReceipt(line: string, cosigner: string, text: string, signature: string) {
+    const c = this.deps.crypto;
+    const revocations = await this.keys.revocations();
+    const check = (keyText: string) => {
+      const vk = parseVerifierKey(c, keyText);
+      const verified = verifyCosignature(c, parseVerifierKey(c, formatCosignerKey(c, cosigner, vk.publicKey)), text, signature);
+      if (!verified) return undefined;
+      const revoked = revocations.find((r) => r.party === cosigner && r.key === keyText);
+      return revoked && verified.timestamp * 1000 >= revoked.compromisedAt ? null : verified;
+    };
+    const chain = (await this.keys.chain({ line, party: cosigner })).reverse();
+    for (const keyText of chain) {
+      const v = check(keyText);
+      if (v !== undefined) return v ?? undefined;
+    }
+    // A receipt may come before the cosigner's key.rotate entry does: its pin (moved by its hello) is its key too.
+    const pinned = (await this.deps.store.listPeers()).find((p) => p.name === cosigner)?.key;
+    return pinned && !chain.includes(pinned) ? (check(pinned) ?? undefined) : undefined;
   }
 
   /**
@@ -395,8 +461,10 @@ export class Replicator {
     const author = line && partyOf(line, log.party);
     // Not a line we hold (yet): when it is offered to us, our `have` for it asks the peer to start over.
     if (!line || !author || !partyOf(line, session.peer) || log.party === me) return;
-    const key = parseVerifierKey(c, author.key);
     let size = this.size(log);
+    // The log's key where we are in it, followed through the key changes in this push.
+    const keys = new LogKeys(c, log.party, (await this.keys.verifierAt(log, size)) ?? parseVerifierKey(c, author.key), { revocations: await this.keys.revocations() });
+    const checkpointKeys = new Map<number, VerifierKey>();
     if (push.start > size) {
       // A gap: tell the peer where we really are, and to send again from there.
       session.send({ t: 'have', logs: [{ ...log, size }], resend: true });
@@ -413,7 +481,8 @@ export class Replicator {
         const [stored] = await store.entries(log, seq, seq + 1);
         if (stored && !bytesEqual(stored, bytes)) {
           try {
-            verifyEntry(c, bytes, { line: log.line, party: log.party, seq, publicKey: key.publicKey });
+            const signer = (await this.keys.verifierAt(log, seq)) ?? parseVerifierKey(c, author.key);
+            verifyEntry(c, bytes, { line: log.line, party: log.party, seq, publicKey: signer.publicKey });
           } catch {
             continue; // not signed by the author: a corrupt relay, not evidence
           }
@@ -424,7 +493,9 @@ export class Replicator {
       }
       let entry: Entry;
       try {
-        entry = verifyEntry(c, bytes, { line: log.line, party: log.party, seq, publicKey: key.publicKey });
+        const signer = keys.signerOf(decodeEntry(bytes));
+        entry = verifyEntry(c, bytes, { line: log.line, party: log.party, seq, publicKey: signer.publicKey });
+        keys.advance(entry);
       } catch (e) {
         this.logFor(session)?.warn({ seq, reason: (e as Error).message }, 'refused an entry from a peer');
         break;
@@ -441,6 +512,7 @@ export class Replicator {
       decoded.push(entry);
       size = seq + 1;
       roots.set(size, frontierRoot(c, frontier));
+      checkpointKeys.set(size, keys.checkpointKey);
     }
     const checkpoints: CheckpointRecord[] = [];
     let cosignText: string | undefined;
@@ -448,7 +520,10 @@ export class Replicator {
     if (push.checkpoint) {
       let cp;
       try {
-        cp = openCheckpoint(c, { line: log.line, party: log.party, key }, push.checkpoint);
+        // Signed by the key that signed the last entry it covers.
+        const at = parseCheckpoint(parseNote(push.checkpoint).text).size;
+        const key = checkpointKeys.get(at) ?? (await this.keys.checkpointKeyAt(log, at)) ?? parseVerifierKey(c, author.key);
+        cp = openCheckpoint(c, { line: log.line, party: log.party, key }, push.checkpoint, [key]);
       } catch (e) {
         this.logFor(session)?.warn({ reason: (e as Error).message }, 'refused a checkpoint from a peer');
       }
@@ -483,9 +558,9 @@ export class Replicator {
     const cosignatures = [];
     if (cosignText) {
       const timestamp = Math.floor(this.deps.clock() / 1000);
-      const signature = signCosignature(c, me, this.deps.signer, cosignText, timestamp);
-      cosignatures.push({ ...log, size: cosignSize, cosigner: me, timestamp, signature });
-      cosign = { t: 'cosign', line: log.line, party: log.party, size: cosignSize, cosigner: me, signature };
+      const receipt = signReceipt({ crypto: c, signer: this.deps.signer, me, pq: this.deps.pq?.() }, cosignText, timestamp);
+      cosignatures.push({ ...log, size: cosignSize, cosigner: me, timestamp, ...receipt });
+      cosign = { t: 'cosign', line: log.line, party: log.party, size: cosignSize, cosigner: me, ...receipt };
     }
     if (accepted.length || checkpoints.length) await store.commit({ entries: accepted, checkpoints, cosignatures });
     this.afterStore(log, size, frontier);
@@ -496,6 +571,17 @@ export class Replicator {
     if (decoded.length) {
       this.deps.events.received(log, decoded);
       void this.announce(log);
+      for (const e of decoded) if (e.kind === KEY_ROTATE) this.followRotation(e);
+    }
+  }
+
+  /** A key.rotate entry just stored (its statement verified from the log's key): the party's pin moves if it still names the old key. */
+  private followRotation(e: Entry): void {
+    try {
+      const r = parseRotation(this.deps.crypto, noteText((e.body as { statement: string }).statement));
+      this.deps.rotated?.(e.party, r.old, r.new);
+    } catch {
+      // Verified before it was stored: nothing to do for a statement that does not parse.
     }
   }
 

@@ -5,7 +5,8 @@ import { parseNote } from '../../core/note/note.ts';
 import { verifyCosignature } from '../../core/note/cosignature.ts';
 import type { LogReader } from '../log-reader.ts';
 import type { LogId, Store } from '../storage/store.ts';
-import { addCheckpoint } from '../witness-client.ts';
+import { recordedRotations } from '../keys/rekey.ts';
+import { addCheckpoint, postKeyRotation } from '../witness-client.ts';
 
 export interface WitnessPin {
   key: string;
@@ -45,6 +46,18 @@ export class Witnessing {
     for (const w of this.witnesses) void this.submit(w, log);
   }
 
+  /** Posts this station's rotation statements to the witness, oldest first; true if it took any (or knew them). */
+  private async tellRotations(w: { key: VerifierKey; url: string }): Promise<boolean> {
+    let took = false;
+    for (const r of await recordedRotations(this.deps.store)) {
+      const reply = await postKeyRotation(w.url, r.statement, { timeoutMs: 5000 });
+      if (reply.ok) took = true;
+      else this.deps.logger?.info({ witness: w.key.name, status: reply.status, reason: reply.message }, 'a witness did not take a key rotation statement');
+    }
+    if (took) this.deps.logger?.info({ witness: w.key.name }, 'told a witness of this station\'s key rotations');
+    return took;
+  }
+
   private async submit(w: { key: VerifierKey; url: string }, log: LogId): Promise<void> {
     const id = `${w.key.name}\n${log.line}\n${log.party}`;
     if (this.busy.has(id)) {
@@ -52,6 +65,7 @@ export class Witnessing {
       return;
     }
     this.busy.add(id);
+    let told = false;
     try {
       for (let attempt = 0; attempt < 3; attempt++) {
         const cp = await this.deps.reader.checkpoint(log);
@@ -73,6 +87,11 @@ export class Witnessing {
         if (reply.status === 409 && reply.knownSize !== undefined) {
           this.known.set(id, reply.knownSize);
           continue;
+        }
+        // 403: the witness does not know the key that signed this checkpoint. After a rotation it learns it from our statements.
+        if (reply.status === 403 && !told) {
+          told = true;
+          if (await this.tellRotations(w)) continue;
         }
         this.deps.logger?.warn({ witness: w.key.name, status: reply.status, reason: reply.message }, 'a witness did not cosign');
         break;

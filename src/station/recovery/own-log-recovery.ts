@@ -1,7 +1,14 @@
 import type { Logger } from 'pino';
-import type { Crypto, Signer } from '../../core/crypto.ts';
+import type { Crypto, PqSigner, Signer } from '../../core/crypto.ts';
 import { bytesEqual, fromBase64, toBase64 } from '../../core/encoding.ts';
-import { verifyEntry, type Entry } from '../../core/entry.ts';
+import { decodeEntry, verifyEntry, type Entry } from '../../core/entry.ts';
+import { LogKeys } from '../../core/keys/log-keys.ts';
+import { partyOf } from '../../core/line.ts';
+import { parseCheckpoint } from '../../core/note/checkpoint.ts';
+import { parseNote } from '../../core/note/note.ts';
+import type { VerifierKey } from '../../core/note/key.ts';
+import { bytesEqual as sameKey } from '../../core/encoding.ts';
+import type { StoredLogKeys } from '../keys/stored-log-keys.ts';
 import { definitionDifference, LINE_DEFINE, LineDefinitionBody } from '../../core/kinds/line-definition.ts';
 import type { Push } from '../../core/link/messages.ts';
 import { openCheckpoint } from '../../core/log-verifier.ts';
@@ -9,7 +16,7 @@ import { leafHash } from '../../core/merkle/hash.ts';
 import { appendLeaf, frontierRoot, type Frontier } from '../../core/merkle/frontier.ts';
 import { parseVerifierKey } from '../../core/note/key.ts';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { signCheckpoint } from '../appender.ts';
+import { signCheckpoint } from '../sign-checkpoint.ts';
 import type { PeerSession } from '../link/peer-session.ts';
 import type { AppendedEntry, LogId, Store } from '../storage/store.ts';
 import type { OwnLogHold } from './own-log-hold.ts';
@@ -39,6 +46,10 @@ interface Recovery extends RecoveryReport {
   decoded: Entry[];
   /** The tree frontier after each pending entry, by size. */
   frontiers: Map<number, Frontier>;
+  /** Our log's key past the entries taken so far (the log's own key changes followed). */
+  keys?: LogKeys;
+  /** The key that signed the last pending entry of each size: it signs that size's checkpoint. */
+  checkpointKeys: Map<number, VerifierKey>;
 }
 
 export interface OwnLogRecoveryDeps {
@@ -46,19 +57,22 @@ export interface OwnLogRecoveryDeps {
   crypto: Crypto;
   signer: Signer;
   me: string;
-  myKey: string;
+  /** Which key signed which entry of our stored log: what comes back is checked under the key at its position. */
+  keys: StoredLogKeys;
   clock: () => number;
   logger?: Logger;
   hold: OwnLogHold;
   listenMs?: number;
+  /** The station's ML-DSA-44 signer (a rotation swaps it); none: Ed25519 lines only. */
+  pq?: () => PqSigner | undefined;
   /** Entries of a log the station holds (the replicator's view). */
   held(log: LogId): number;
   /** Whether the station holds its own log of the line at all (signed, even empty). */
   holdsOwnLog(line: string): boolean;
   frontier(log: LogId, size: number): Promise<Frontier>;
   rootAt(log: LogId, size: number): Promise<Uint8Array>;
-  /** Signs the size-0 checkpoint of our log on a line (a peer showed it empty). */
-  openOwnLog(line: string): Promise<void>;
+  /** Signs the size-0 checkpoint of our log on a line (a peer showed it empty); false if it cannot be opened (the line refused). */
+  openOwnLog(line: string): Promise<boolean>;
   /** Our recovered entries are on disk: sizes, waiting receipts, folding, relaying. */
   stored(log: LogId, size: number, frontier: Frontier, entries: Entry[]): void;
   evidence(log: LogId, detail: string, material: Record<string, unknown>): Promise<void>;
@@ -123,7 +137,7 @@ export class OwnLogRecovery {
     clearTimeout(timer);
     this.listening.delete(line);
     if (timedOut) this.deps.logger?.warn({ line }, 'no peer of the line said in time what it holds of our log: appending from our own stored size');
-    if (!this.deps.holdsOwnLog(line)) await this.deps.openOwnLog(line);
+    if (!this.deps.holdsOwnLog(line) && !(await this.deps.openOwnLog(line))) return;
     await this.deps.hold.release(line);
   }
 
@@ -136,7 +150,7 @@ export class OwnLogRecovery {
       const timer = this.listening.get(line);
       if (timer) clearTimeout(timer);
       this.listening.delete(line);
-      r = { line, peer: session.peer, from: held, to: held, target: size, state: 'recovering', pending: [], decoded: [], frontiers: new Map() };
+      r = { line, peer: session.peer, from: held, to: held, target: size, state: 'recovering', pending: [], decoded: [], frontiers: new Map(), checkpointKeys: new Map() };
       this.recoveries.set(line, r);
       this.deps.hold.refuse(line, `recovering this station's log of line ${line} from peer ${session.peer}`);
       const detail = `${session.peer} holds ${size} entries of this station's log on line ${line}, this station ${held}: entries were lost here (a lost or restored database); recovering them before signing anything new`;
@@ -157,8 +171,10 @@ export class OwnLogRecovery {
     const log = { line: push.line, party: me };
     const line = await store.line(push.line);
     if (!line) return;
-    const key = parseVerifierKey(c, this.deps.myKey);
+    const lineKey = parseVerifierKey(c, partyOf(line, me)!.key);
     const committed = this.deps.held(log);
+    r.keys ??= new LogKeys(c, me, (await this.deps.keys.verifierAt(log, committed)) ?? lineKey, { revocations: await this.deps.keys.revocations() });
+    const keys = r.keys;
     let size = committed + r.pending.length;
     if (push.start > size) {
       session.send({ t: 'have', logs: [{ ...log, size }], resend: true });
@@ -171,18 +187,17 @@ export class OwnLogRecovery {
       if (seq < size) {
         const held = seq < committed ? (await store.entries(log, seq, seq + 1))[0] : r.pending[seq - committed].bytes;
         if (held && !bytesEqual(held, bytes)) {
-          try {
-            verifyEntry(c, bytes, { line: log.line, party: me, seq, publicKey: key.publicKey });
-          } catch {
-            continue;
-          }
+          // Evidence only if one of our keys signed it: anything else is a corrupt relay.
+          const ours = seq < committed ? [(await this.deps.keys.verifierAt(log, seq)) ?? lineKey] : keys.chain.map((k) => k.key);
+          if (!ours.some((key) => signedBy(c, bytes, log.line, me, seq, key))) continue;
           return this.fail(r, `this station signed two different entries at position ${seq}`, { seq, entries: [toBase64(held), b64] });
         }
         continue;
       }
       let entry: Entry;
       try {
-        entry = verifyEntry(c, bytes, { line: log.line, party: me, seq, publicKey: key.publicKey });
+        entry = verifyEntry(c, bytes, { line: log.line, party: me, seq, publicKey: keys.signerOf(decodeEntry(bytes)).publicKey });
+        keys.advance(entry);
       } catch (e) {
         logger?.warn({ peer: session.peer, line: log.line, seq, reason: (e as Error).message }, 'refused an entry of our own log from a peer');
         break;
@@ -197,11 +212,14 @@ export class OwnLogRecovery {
       r.decoded.push(entry);
       size = seq + 1;
       r.frontiers.set(size, frontier);
+      r.checkpointKeys.set(size, keys.checkpointKey);
     }
     if (push.checkpoint) {
       let cp;
       try {
-        cp = openCheckpoint(c, { line: log.line, party: me, key }, push.checkpoint);
+        const at = parseCheckpoint(parseNote(push.checkpoint).text).size;
+        const key = r.checkpointKeys.get(at) ?? (await this.deps.keys.checkpointKeyAt(log, at)) ?? lineKey;
+        cp = openCheckpoint(c, { line: log.line, party: me, key }, push.checkpoint, [key]);
       } catch (e) {
         logger?.warn({ peer: session.peer, reason: (e as Error).message }, 'refused a checkpoint of our own log from a peer');
       }
@@ -225,10 +243,13 @@ export class OwnLogRecovery {
     const decoded = r.decoded.slice(0, count);
     const frontier = r.frontiers.get(size)!;
     const { crypto, signer, me } = this.deps;
+    // A size is signed by the key that signed its last entry: only when that is the key we sign with now.
+    const last = r.checkpointKeys.get(size);
+    const maySign = !checkpoint && last !== undefined && sameKey(last.publicKey, signer.publicKey);
     await this.deps.store.commit({
       entries, checkpoints: checkpoint ? [checkpoint] : [], grewFrom: [{ ...log, size: committed }],
       // Entries all verified as ours, past the last checkpoint any peer kept: a size we have recovered, so we may sign it.
-      ...(checkpoint ? {} : { sign: () => [signCheckpoint({ crypto, signer, party: me }, r.line, size, frontier)] }),
+      ...(maySign ? { sign: () => [signCheckpoint({ crypto, signer, party: me, pq: this.deps.pq?.() }, r.line, size, frontier)] } : {}),
     });
     r.pending = r.pending.slice(count);
     r.decoded = r.decoded.slice(count);
@@ -255,7 +276,18 @@ export class OwnLogRecovery {
     r.pending = [];
     r.decoded = [];
     r.frontiers.clear();
+    r.checkpointKeys.clear();
+    r.keys = undefined;
     this.deps.hold.refuse(r.line, `recovery of this station's log of line ${r.line} failed: ${detail}`);
     await this.deps.evidence({ line: r.line, party: this.deps.me }, detail, material);
+  }
+}
+
+function signedBy(c: Crypto, bytes: Uint8Array, line: string, party: string, seq: number, key: VerifierKey): boolean {
+  try {
+    verifyEntry(c, bytes, { line, party, seq, publicKey: key.publicKey });
+    return true;
+  } catch {
+    return false;
   }
 }

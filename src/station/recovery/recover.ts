@@ -3,8 +3,11 @@ import { HotlineError } from '../../core/errors.ts';
 import { nodeCrypto } from '../../node/crypto.ts';
 import type { StationConfig } from '../config.ts';
 import type { Identity } from '../identity.ts';
+import { recordedRotations } from '../keys/rekey.ts';
+import { openKeySource } from '../keys/key-source.ts';
+import { PeerKeys } from '../link/peer-keys.ts';
 import { checkIntegrity } from '../integrity-check.ts';
-import { Links } from '../link/links.ts';
+import { exchangePolicyFromEnvironment, Links } from '../link/links.ts';
 import { Replicator } from '../link/replicator.ts';
 import type { Store } from '../storage/store.ts';
 import { OwnLogHold } from './own-log-hold.ts';
@@ -33,24 +36,34 @@ export interface RecoveryOutcome {
  * checkpoint of a log a peer shows empty. Throws when no peer answered or
  * something did not verify.
  */
-export async function recoverFromPeers(parts: { store: Store; identity: Identity; config: StationConfig; timeoutMs: number; logger?: Logger }): Promise<RecoveryOutcome> {
+export async function recoverFromPeers(parts: { store: Store; identity: Identity; config: StationConfig; timeoutMs: number; logger?: Logger; dir?: string }): Promise<RecoveryOutcome> {
   const { store, identity, config, timeoutMs, logger } = parts;
+  // Lines made before a rotation name a retired key for us: the key files say which were ours, even with the database gone.
+  if (parts.dir) identity.signer.retire(openKeySource(parts.dir, config).retired?.() ?? []);
   const crypto = nodeCrypto;
   // What is held must itself be sound before anything is added to it.
   await checkIntegrity(store, crypto, identity.name);
+  identity.signer.rotations = (await recordedRotations(store)).map((r) => r.statement);
+  const peerKeys = new PeerKeys({ store, crypto, clock: Date.now, logger });
+  await peerKeys.load();
+  identity.signer.peerKeys = peerKeys;
   const peers = (await store.listPeers()).filter((p) => p.urls.length > 0);
   if (peers.length === 0) {
     throw new HotlineError('bad_request', 'recover: no peer is pinned with an address to dial; pin them first with hotline peer add NAME --key VKEY --url wss://…/link');
   }
   const replicator = new Replicator({
-    store, crypto, signer: identity.signer, me: identity.name, myKey: identity.vkey, clock: Date.now, logger,
+    store, crypto, signer: identity.signer, me: identity.name, myKeys: () => identity.signer.known(), clock: Date.now, logger,
+    rotated: (party, from, to) => peerKeys.followed(party, from, to),
     events: { received: () => undefined, equivocation: () => undefined, cosigned: () => undefined },
     hold: new OwnLogHold(),
     // Never open a log on a timer here: only a peer's word opens one.
     listenMs: timeoutMs + 3_600_000,
   });
   await replicator.load();
-  const links = new Links({ store, crypto, signer: identity.signer, me: identity.name, replicator, heartbeatMs: config.heartbeatMs, clock: Date.now, logger });
+  const links = new Links({
+    store, crypto, signer: identity.signer, me: identity.name, replicator, heartbeatMs: config.heartbeatMs, clock: Date.now, logger,
+    exchange: exchangePolicyFromEnvironment(process.env.HOTLINE_LINK_EXCHANGE, config.linkExchange),
+  });
   const until = Date.now() + timeoutMs;
   try {
     await links.dialOut();

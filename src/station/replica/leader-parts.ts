@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { parseListen } from '../config.ts';
 import { startLineTests } from '../line-tester.ts';
-import { Links } from '../link/links.ts';
+import { exchangePolicyFromEnvironment, Links } from '../link/links.ts';
 import { tlsIdentity } from '../link/tls.ts';
 import { Witnessing } from '../link/witnessing.ts';
 import { startScheduler } from '../scheduler.ts';
@@ -34,6 +34,7 @@ export async function startLeaderParts(station: Station, options: { dir: string;
   const links = new Links({
     store: station.store, crypto: station.crypto, signer: station.identity.signer, me: station.name,
     replicator: station.replicator, heartbeatMs: station.config.heartbeatMs, clock: station.clock, logger,
+    exchange: exchangePolicyFromEnvironment(process.env.HOTLINE_LINK_EXCHANGE, station.config.linkExchange),
   });
   station.links = links;
   links.onStatus = (peer, status, previous) => station.events.emit('link', { peer, status, previous });

@@ -6,7 +6,7 @@ export const securityEventKinds = [
   'second_factor.enrolled', 'second_factor.removed', 'second_factor.failed', 'recovery_codes.issued', 'recovery_code.used',
   'token.created', 'token.revoked', 'session.ended',
   'member.created', 'member.role_changed', 'member.disabled', 'member.enabled',
-  'policy.changed', 'peer.pinned', 'peer.removed',
+  'policy.changed', 'peer.pinned', 'peer.removed', 'key.revoked',
 ] as const;
 export type SecurityEventKind = (typeof securityEventKinds)[number];
 

@@ -6,6 +6,7 @@ import { partyOf } from '../../../core/line.ts';
 import { formatTlogProof } from '../../../core/note/tlog-proof.ts';
 import { lineFor } from '../../line-access.ts';
 import { presentEntry } from '../../presenters/entry.ts';
+import { disputesOn } from '../../keys/revocation-disputes.ts';
 import { memberOf } from '../member-of.ts';
 import { EntryParams, LineParams, LogParams, Position } from '../schemas.ts';
 import { EntryPage, EntryWithBytes } from '../../../wire/entry.ts';
@@ -35,8 +36,9 @@ export async function entryRoutes(app: FastifyInstance) {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
     const { start, limit } = page(req.query);
     const view = await station.transcripts.read(line, (party) => station.held({ line: line.id, party }), start, limit);
+    const disputed = await disputesOn(station, line.id);
     return {
-      items: view.items.map((i) => ({ ...presentEntry(station.crypto, i.bytes), deliveredTo: i.deliveredTo })),
+      items: view.items.map((i) => ({ ...presentEntry(station.crypto, i.bytes, disputed), deliveredTo: i.deliveredTo })),
       total: view.total,
       pending: view.pending,
       next: start + limit < view.total ? start + limit : null,
@@ -66,7 +68,8 @@ export async function entryRoutes(app: FastifyInstance) {
     const { start, limit } = page(req.query);
     const end = Math.min(size, start + limit);
     const entries = start < end ? await station.store.entries(log, start, end) : [];
-    return { entries: entries.map((b) => presentEntry(station.crypto, b)), size, next: end < size ? end : null } satisfies EntryPage;
+    const disputed = await disputesOn(station, log.line);
+    return { entries: entries.map((b) => presentEntry(station.crypto, b, disputed)), size, next: end < size ? end : null } satisfies EntryPage;
   });
 
   app.get<{ Params: Static<typeof EntryParams> }>('/v1/lines/:line/logs/:party/entries/:seq', {
@@ -76,7 +79,7 @@ export async function entryRoutes(app: FastifyInstance) {
     const log = await readableLog(req);
     const [bytes] = req.params.seq < (await station.reader.signedSize(log)) ? await station.store.entries(log, req.params.seq, req.params.seq + 1) : [];
     if (!bytes) throw new HotlineError('not_found', 'no such entry');
-    return { entry: presentEntry(station.crypto, bytes), bytes: toBase64(bytes) } satisfies EntryWithBytes;
+    return { entry: presentEntry(station.crypto, bytes, await disputesOn(station, log.line)), bytes: toBase64(bytes) } satisfies EntryWithBytes;
   });
 
   app.get<{ Params: Static<typeof EntryParams> }>('/v1/lines/:line/logs/:party/entries/:seq/proof', {

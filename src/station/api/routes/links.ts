@@ -2,25 +2,38 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { HotlineError } from '../../../core/errors.ts';
 import { canSeeLine } from '../../../core/policy.ts';
+import { isPostQuantum } from '../../../core/link/hybrid.ts';
 import { pinPeer } from '../../commands/peer-pinner.ts';
 import { fingerprint } from '../../identity.ts';
 import { memberOf } from '../member-of.ts';
-import { AlarmList, LinkHistory, LinkList } from '../../../wire/link.ts';
+import { AlarmList, LinkHistory, LinkList, type LinkView } from '../../../wire/link.ts';
+import type { LinkView as LinkReading } from '../../link/links.ts';
 import { PeerList, PeerView } from '../../../wire/peer.ts';
 import { EvidenceList } from '../../../wire/evidence.ts';
 import { errors, signedIn, withBody } from '../../../wire/responses.ts';
 
-const NewPeer = Type.Object({ name: Type.String({ maxLength: 64 }), key: Type.String({ maxLength: 300 }), urls: Type.Array(Type.String({ maxLength: 500 }), { maxItems: 8 }) }, { additionalProperties: false });
+const NewPeer = Type.Object({
+  name: Type.String({ maxLength: 64 }),
+  key: Type.String({ maxLength: 300 }),
+  urls: Type.Array(Type.String({ maxLength: 500 }), { maxItems: 8 }),
+  pqKey: Type.Optional(Type.String({ maxLength: 4000, description: 'its ML-DSA-44 verifier key (type 0x06), from its GET /v1/station' })),
+}, { additionalProperties: false });
 const Hours = Type.Object({ hours: Type.Optional(Type.Number({ minimum: 0, maximum: 24 * 366, description: 'how far back, in hours (24 if not given)' })) });
+
+/** A link as the station reads it → the wire's view, saying whether ML-KEM protects its content. */
+function linkView(link: LinkReading): LinkView {
+  const p = link.protection;
+  return { ...link, protection: p && { ...p, postQuantum: isPostQuantum(p.exchange, p.tlsGroup) } };
+}
 
 export async function linkRoutes(app: FastifyInstance) {
   const station = app.station;
 
   app.get('/v1/links', {
-    schema: { operationId: 'listLinks', tags: ['links'], summary: 'Status of the links to every pinned peer (from line tests / heartbeats)', response: { 200: LinkList, ...errors(...signedIn) } },
+    schema: { operationId: 'listLinks', tags: ['links'], summary: 'Status of the links to every pinned peer (from line tests / heartbeats), and what protects each one', response: { 200: LinkList, ...errors(...signedIn) } },
   }, async (req) => {
     await memberOf(req);
-    return { links: (await station.links?.views()) ?? [] };
+    return { links: ((await station.links?.views()) ?? []).map(linkView) };
   });
 
   app.get<{ Params: { peer: string }; Querystring: { hours?: number } }>('/v1/links/:peer/history', {
@@ -68,7 +81,7 @@ export async function linkRoutes(app: FastifyInstance) {
   app.get('/v1/peers', { config: { only: { roles: ['admin'], refusal: 'only an admin may see peer settings' } }, schema: { operationId: 'listPeers', tags: ['peers'], summary: 'Pinned peer stations (admin)', response: { 200: PeerList, ...errors(...signedIn) } } }, async (req) => {
     const member = await memberOf(req);
     if (member.role !== 'admin') throw new HotlineError('forbidden', 'only an admin may see peer settings');
-    return { peers: (await station.store.listPeers()).map((p) => ({ ...p, fingerprint: fingerprint(p.key) })) };
+    return { peers: (await station.store.listPeers()).map((p) => ({ ...p, fingerprint: fingerprint(p.key), ...(p.pqKey ? { pqFingerprint: fingerprint(p.pqKey) } : {}) })) };
   });
 
   app.post<{ Body: Static<typeof NewPeer> }>('/v1/peers', { config: { only: { roles: ['admin'], refusal: 'only an admin may pin peers' } }, schema: {
@@ -83,7 +96,7 @@ export async function linkRoutes(app: FastifyInstance) {
     if (member.role !== 'admin') throw new HotlineError('forbidden', 'only an admin may pin peers');
     const record = await pinPeer(station.store, station.name, req.body, { actor: member.name, address: req.ip, clock: station.clock });
     await station.links?.reloadPeers();
-    return reply.status(201).send({ ...record, fingerprint: fingerprint(record.key) });
+    return reply.status(201).send({ ...record, fingerprint: fingerprint(record.key), ...(record.pqKey ? { pqFingerprint: fingerprint(record.pqKey) } : {}) });
   });
 
   app.get('/v1/evidence', { config: { only: { roles: ['admin', 'auditor'], refusal: 'only admins and auditors may read evidence' } }, schema: {

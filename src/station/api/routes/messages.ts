@@ -9,6 +9,7 @@ import { lineStateOf } from '../../commands/line-state-of.ts';
 import { sendMessage, translateMessage } from '../../commands/message-sender.ts';
 import { lineFor } from '../../line-access.ts';
 import { presentMessage } from '../../presenters/message.ts';
+import { disputesOn } from '../../keys/revocation-disputes.ts';
 import { appendedView } from '../appended-view.ts';
 import { memberOf } from '../member-of.ts';
 import { ItemParams, LineParams } from '../schemas.ts';
@@ -52,8 +53,9 @@ export async function messageRoutes(app: FastifyInstance) {
     const receipts = new Map(await Promise.all(line.parties.map(async (p) => [p.name, await station.store.cosignedSizes({ line: line.id, party: p.name })] as const)));
     const all = [...state.messages.values()].sort((a, b) => b.time - a.time || (a.id < b.id ? -1 : 1));
     const views = [];
+    const disputed = await disputesOn(station, line.id);
     for (const m of all) {
-      const view = presentMessage(state, m, receipts.get(m.party) ?? new Map(), now);
+      const view = presentMessage(state, m, receipts.get(m.party) ?? new Map(), now, disputed);
       if (req.query.open && view.status === 'acknowledged') continue;
       views.push(view);
       if (views.length >= (req.query.limit ?? LIMIT)) break;
@@ -69,7 +71,7 @@ export async function messageRoutes(app: FastifyInstance) {
     const state = await lineStateOf(station, line.id);
     const m = state.messages.get(req.params.id);
     if (!m) throw new HotlineError('not_found', 'no such message on this line');
-    return presentMessage(state, m, await station.store.cosignedSizes({ line: line.id, party: m.party }), station.clock());
+    return presentMessage(state, m, await station.store.cosignedSizes({ line: line.id, party: m.party }), station.clock(), await disputesOn(station, line.id));
   });
 
   app.post<{ Params: Static<typeof ItemParams> }>('/v1/lines/:line/items/:id/ack', {

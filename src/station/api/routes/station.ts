@@ -79,6 +79,7 @@ export async function stationRoutes(app: FastifyInstance) {
     },
   }, async () => {
     const { id, role, leader, epoch } = app.replica();
-    return { name: station.name, key: station.identity.vkey, fingerprint: fingerprint(station.identity.vkey), replica: { id, role, leader, epoch } };
+    const pqKey = station.pqKeys?.current()?.vkey;
+    return { name: station.name, key: station.identity.vkey, fingerprint: fingerprint(station.identity.vkey), ...(pqKey ? { pqKey, pqFingerprint: fingerprint(pqKey) } : {}), replica: { id, role, leader, epoch } };
   });
 }

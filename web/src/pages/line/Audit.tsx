@@ -6,6 +6,8 @@ import { formatTime } from '../../i18n/index.ts';
 import { cosigners, parseCheckpointNote, shellWord, type Checkpoint, type Cosignature } from '../../audit/checkpoint.ts';
 import { downloadWithToken } from '../../audit/download.ts';
 import type { LineView } from '../../../../src/wire/line.ts';
+import type { RevocationList, RevocationView } from '../../../../src/wire/revocation.ts';
+import type { StationKeysView } from '../../../../src/wire/station-keys.ts';
 import '../../audit/audit.css';
 
 interface LogView { party: string; note: string | null; checkpoint: Checkpoint | null; cosignatures: Cosignature[]; error?: string }
@@ -30,8 +32,18 @@ async function readLog(line: string, party: string): Promise<LogView> {
   }
 }
 
+/** The revocations the station recorded for this line's parties, and our own key chain (GET /v1/station/keys). */
+async function readKeys(parties: string[]): Promise<{ revocations: RevocationView[]; own: StationKeysView | null }> {
+  const [list, own] = await Promise.all([
+    get<RevocationList>('/v1/revocations').catch(() => ({ revocations: [] })),
+    get<StationKeysView>('/v1/station/keys').catch(() => null),
+  ]);
+  return { revocations: list.revocations.filter((r) => parties.includes(r.party)), own };
+}
+
 export function Audit({ line }: { line: LineView }) {
   const [logs, setLogs] = useState<LogView[] | null>(null);
+  const [keys, setKeys] = useState<{ revocations: RevocationView[]; own: StationKeysView | null } | null>(null);
   const [loadedAt, setLoadedAt] = useState<number | null>(null);
   const [download, setDownload] = useState<{ busy: boolean; error: string; done: string }>({ busy: false, error: '', done: '' });
   const [copied, setCopied] = useState('');
@@ -40,8 +52,9 @@ export function Audit({ line }: { line: LineView }) {
   const ours = stationName.value;
 
   const load = async () => {
-    const all = await Promise.all(parties.map((p) => readLog(line.id, p)));
+    const [all, k] = await Promise.all([Promise.all(parties.map((p) => readLog(line.id, p))), readKeys(parties)]);
     setLogs(all);
+    setKeys(k);
     setLoadedAt(Date.now());
   };
 
@@ -104,6 +117,7 @@ export function Audit({ line }: { line: LineView }) {
             <li key={p.name}><strong>{p.name}</strong>{p.name === ours ? ` ${t('audit:ours')}` : ''}: <code class="mono">{p.key}</code></li>
           ))}
         </ul>
+        {keys && <KeyChanges revocations={keys.revocations} own={keys.own} ours={ours} />}
       </section>
 
       <section aria-labelledby="audit-logs-title">
@@ -116,6 +130,37 @@ export function Audit({ line }: { line: LineView }) {
         {!logs ? <p>{t('loading')}</p> : logs.map((log) => <LogCard key={log.party} log={log} parties={parties} ours={ours} />)}
       </section>
     </div>
+  );
+}
+
+/** Revoked keys (entries they signed after the compromise are disputed), and our own key chain. */
+function KeyChanges({ revocations, own, ours }: { revocations: RevocationView[]; own: StationKeysView | null; ours: string }) {
+  const z = zone.value;
+  return (
+    <>
+      <h3 id="audit-revocations-title">{t('audit:revocations.title')}</h3>
+      <p class="muted">{t('audit:revocations.intro')}</p>
+      {revocations.length === 0 ? <p data-revocations="none">{t('audit:revocations.none')}</p> : (
+        <ul class="keys" aria-labelledby="audit-revocations-title">
+          {revocations.map((r) => (
+            <li key={`${r.party} ${r.key}`} data-revoked={r.party}>
+              <strong class="receipts warn"><span aria-hidden="true">⚠ </span>{t('audit:revocations.item', { party: r.party, fingerprint: r.fingerprint, time: formatTime(r.compromisedAt, z) })}</strong>
+              {r.party === ours ? ` ${t('audit:ours')}` : ''}{' '}
+              {r.replacementFingerprint ? t('audit:revocations.replacement', { fingerprint: r.replacementFingerprint }) : t('audit:revocations.noReplacement')}
+            </li>
+          ))}
+        </ul>
+      )}
+      {own && (
+        <>
+          <h3 id="audit-chain-title">{t('audit:chain.title')}</h3>
+          <ul class="keys" aria-labelledby="audit-chain-title">
+            <li>{t('audit:chain.current', { fingerprint: own.fingerprint, where: own.where })}</li>
+            {own.rotations.map((r) => <li key={r.statement}>{t('audit:chain.rotation', { time: formatTime(r.time, z), old: r.oldFingerprint, new: r.fingerprint })}</li>)}
+          </ul>
+        </>
+      )}
+    </>
   );
 }
 

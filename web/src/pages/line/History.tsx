@@ -10,7 +10,7 @@ import { DAY, HOUR } from '../../charts/scale.ts';
 import type { LineView } from '../../../../src/wire/line.ts';
 import { precedences } from '../../../../src/wire/precedence.ts';
 import type { ContactHistory } from '../../../../src/wire/history.ts';
-import type { LinkHistory, LinkList } from '../../../../src/wire/link.ts';
+import type { LinkHistory, LinkList, LinkProtectionView } from '../../../../src/wire/link.ts';
 import '../../charts/history.css';
 
 type Period = '7d' | '30d' | 'all';
@@ -24,6 +24,8 @@ export function History({ line }: { line: LineView }) {
   const [period, setPeriod] = useState<Period>('30d');
   const [data, setData] = useState<{ history: ContactHistory; now: number } | null>(null);
   const [uptime, setUptime] = useState<{ peers: PeerUptime[]; now: number } | null>(null);
+  // What protects each link now (GET /v1/links): TLS, the hybrid key exchange, the seal.
+  const [protections, setProtections] = useState<Record<string, LinkProtectionView | null> | null>(null);
   const [error, setError] = useState('');
   const [download, setDownload] = useState<{ busy: boolean; error: string; done: string }>({ busy: false, error: '', done: '' });
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -44,6 +46,7 @@ export function History({ line }: { line: LineView }) {
     const now = Date.now();
     try {
       const { links } = await get<LinkList>('/v1/links');
+      setProtections(Object.fromEntries(others.map((peer) => [peer, links.find((l) => l.peer === peer)?.protection ?? null])));
       const peers = await Promise.all(others.map(async (peer): Promise<PeerUptime> => {
         const view = links.find((l) => l.peer === peer);
         // A week of changes, so the status at the start of the last 24 hours is known.
@@ -219,6 +222,41 @@ export function History({ line }: { line: LineView }) {
               </table>
             </details>
           </>
+        )}
+      </section>
+
+      <section aria-labelledby="history-protection-title" data-testid="link-protection">
+        <h2 id="history-protection-title">{t('history:protection.title')}</h2>
+        {!protections ? <p>{t('loading')}</p> : others.length === 0 ? <p>{t('history:uptime.none')}</p> : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('history:uptime.peerCol')}</th>
+                <th scope="col">{t('history:protection.tls')}</th>
+                <th scope="col">{t('history:protection.exchange')}</th>
+                <th scope="col">{t('history:protection.cipher')}</th>
+                <th scope="col">{t('history:protection.postQuantum')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {others.map((peer) => {
+                const p = protections[peer];
+                return (
+                  <tr key={peer} data-peer={peer}>
+                    <th scope="row">{peer}</th>
+                    {!p ? <td colSpan={4}>{t('history:protection.noSession')}</td> : (
+                      <>
+                        <td>{[p.tls, p.tlsGroup].filter(Boolean).join(', ')}</td>
+                        <td data-exchange={p.exchange}>{p.exchange === 'none' ? t('history:protection.tlsOnly') : p.exchange}</td>
+                        <td>{p.cipher ?? t('history:protection.tlsOnly')}</td>
+                        <td data-post-quantum={String(p.postQuantum)}>{t(p.postQuantum ? 'history:protection.yes' : 'history:protection.no')}</td>
+                      </>
+                    )}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
         )}
       </section>
     </div>

@@ -72,20 +72,35 @@ export function describe(item: RawItem, ctx: ItemContext): string {
       return b.title ? t('line:event.template', { party, number: b.number, title: b.title }) : t('line:event.templateUntitled', { party, number: b.number });
     case 'message':
       return t('line:event.messageUnknown', { party, by });
+    case 'key.revoke':
+      return t('line:event.keyRevoke', { party, time: typeof b.compromisedAt === 'number' ? formatTime(b.compromisedAt, ctx.zone) : '?' });
+    case 'key.rotate':
+      return t('line:event.keyRotate', { party });
     default:
       return t('line:event.other', { party, kind: item.kind });
   }
 }
 
-const TONE: Record<string, string> = { escalation: 'tr-alert', 'check.missed': 'tr-alert', conflict: 'tr-alert', 'call.decline': 'tr-warn', 'call.unanswered': 'tr-warn', 'line.test': 'tr-muted', 'line.test.reply': 'tr-muted', 'line.settings': 'tr-muted' };
+const TONE: Record<string, string> = { 'key.revoke': 'tr-alert', escalation: 'tr-alert', 'check.missed': 'tr-alert', conflict: 'tr-alert', 'call.decline': 'tr-warn', 'call.unanswered': 'tr-warn', 'line.test': 'tr-muted', 'line.test.reply': 'tr-muted', 'line.settings': 'tr-muted' };
+
+/** Beside a one-line entry: a revoked key signed it after its compromise, in words (and a sign), not colour alone. */
+function Disputed({ item }: { item: RawItem }) {
+  if (!item.disputed) return null;
+  return (
+    <span class="tr-disputed" data-disputed="true" title={t('line:disputed.explain', { party: item.party })}>
+      <span aria-hidden="true">⚠ </span>{t('line:disputed.title')}
+    </span>
+  );
+}
 
 /** A compact, one-line entry: an acknowledgement, a call attempt, a notice, a line test… */
 export function EventItem({ item, ctx }: { item: RawItem; ctx: ItemContext }) {
   const id = idOf(item);
   return (
-    <li id={domId(id)} class={`tr-item tr-event ${TONE[item.kind] ?? ''}`} data-id={id} data-kind={item.kind} tabIndex={-1}>
+    <li id={domId(id)} class={`tr-item tr-event ${TONE[item.kind] ?? ''}${item.disputed ? ' tr-alert tr-is-disputed' : ''}`} data-id={id} data-kind={item.kind} data-disputed={item.disputed ? 'true' : undefined} tabIndex={-1}>
       <time dateTime={new Date(item.time).toISOString()}>{formatTime(item.time, ctx.zone)}</time>
       <span class="tr-event-text">{describe(item, ctx)}</span>
+      <Disputed item={item} />
       <span class="tr-ref">{id}</span>
     </li>
   );
@@ -115,6 +130,7 @@ export function CheckItem({ item, ctx }: { item: RawItem; ctx: ItemContext }) {
         {acked.map((a) => <span key={a.party}> {t('line:status.ackedBy', { by: a.by, party: a.party })} {formatTime(a.time, ctx.zone)}{a.late ? ` ${t('line:check.late')}` : ''}.</span>)}
         {status === 'waiting' && ackBy !== null && <span> {t('line:status.dueBy', { time: formatTime(ackBy, ctx.zone) })}</span>}
       </span>
+      <Disputed item={item} />
       {waitingForUs && (status === 'waiting' || status === 'missed') && ctx.canSpeak && <AckButton ctx={ctx} id={id} describedBy={`${dom}-h`} />}
       <span class="tr-ref">{id}</span>
     </li>

@@ -13,6 +13,15 @@ export function awaitsUs(m: MessageView, us: string): boolean {
   return m.waitingFor.includes(us);
 }
 
+/** Said in words (and a sign), not by colour alone: a revoked key signed this after its compromise. */
+export function DisputedMark({ party, id }: { party: string; id: string }) {
+  return (
+    <p id={`${id}-disputed`} class="tr-disputed tr-alert" data-disputed="true">
+      <strong><span aria-hidden="true">⚠ </span>{t('line:disputed.title')}</strong> {t('line:disputed.explain', { party })}
+    </p>
+  );
+}
+
 const when = (ms: number, zone: string) => <time dateTime={new Date(ms).toISOString()}>{formatTime(ms, zone)}</time>;
 
 function Status({ m, status, ctx }: { m: MessageView; status: MessageStatus; ctx: ItemContext }) {
@@ -45,11 +54,13 @@ export function MessageItem({ m, ctx }: { m: MessageView; ctx: ItemContext }) {
   const incoming = m.party !== ctx.us;
   const waiting = awaitsUs(m, ctx.us);
   const id = domId(m.id);
-  const classes = ['tr-item', 'tr-message', `tr-prec-${m.precedence}`, incoming ? 'tr-incoming' : 'tr-ours', waiting ? 'tr-awaiting' : '', status === 'overdue' ? 'tr-is-overdue' : ''];
+  // The station marks both views; either one is enough (a live message event may come before the transcript is read again).
+  const disputed = m.disputed === true || ctx.entries.get(m.id)?.disputed === true;
+  const classes = ['tr-item', 'tr-message', `tr-prec-${m.precedence}`, incoming ? 'tr-incoming' : 'tr-ours', waiting ? 'tr-awaiting' : '', status === 'overdue' ? 'tr-is-overdue' : '', disputed ? 'tr-is-disputed' : ''];
   const hasTranslations = m.translations.length > 0;
   return (
-    <li id={id} class={classes.filter(Boolean).join(' ')} data-id={m.id} data-kind="message" data-precedence={m.precedence} tabIndex={-1}>
-      <article aria-labelledby={`${id}-h`}>
+    <li id={id} class={classes.filter(Boolean).join(' ')} data-id={m.id} data-kind="message" data-precedence={m.precedence} data-disputed={disputed ? 'true' : undefined} tabIndex={-1}>
+      <article aria-labelledby={`${id}-h`} aria-describedby={disputed ? `${id}-disputed` : undefined}>
         <header class="tr-head">
           <h3 id={`${id}-h`} class="tr-who">
             <span class="tr-party">{m.party}</span>
@@ -61,6 +72,7 @@ export function MessageItem({ m, ctx }: { m: MessageView; ctx: ItemContext }) {
           {m.template !== null && <span class="tr-muted">{t('line:message.template', { number: m.template })}</span>}
           <span class="tr-ref">{m.id}</span>
         </header>
+        {disputed && <DisputedMark party={m.party} id={id} />}
         {waiting && <p class="tr-await-note">{m.precedence === 'FLASH' ? t('line:message.flashAwaitsUs') : t('line:message.awaitsUs')}</p>}
         <Status m={m} status={status} ctx={ctx} />
         <div class={`tr-texts${hasTranslations ? ' tr-two' : ''}`}>
