@@ -13,6 +13,7 @@ import { verifyConsistency, verifyInclusion } from '../core/merkle/proof.ts';
 import { parseCheckpoint, type Checkpoint } from '../core/note/checkpoint.ts';
 import { parseNote } from '../core/note/note.ts';
 import type { VerifierKey } from '../core/note/key.ts';
+import type { Revocation } from '../core/keys/revocation.ts';
 import { decodeEntryBundle, entriesPath, tilePath } from '../core/tile.ts';
 import { logPath, type Client } from './client.ts';
 
@@ -28,6 +29,26 @@ const LineShape = TypeCompiler.Compile(Type.Object({
   createdAt: Type.Integer({ minimum: 0 }),
 }));
 const ProofShape = TypeCompiler.Compile(Type.Object({ proof: Type.Array(Type.String()) }));
+const RevocationsShape = TypeCompiler.Compile(Type.Object({
+  revocations: Type.Array(Type.Object({ party: Type.String(), key: Type.String(), compromisedAt: Type.Integer({ minimum: 0 }), replacement: Type.Optional(Type.String()) })),
+}));
+
+/**
+ * The revocations the station's operators recorded (GET /v1/revocations):
+ * like a bundle's, they let a log be followed across a key.revoke and show
+ * which entries are disputed. A station too old to serve them has none.
+ */
+async function servedRevocations(client: Client): Promise<Revocation[]> {
+  let reply: unknown;
+  try {
+    reply = await served('revocations', () => client.json<unknown>('GET', '/v1/revocations'));
+  } catch (e) {
+    if (e instanceof HotlineError && e.code === 'not_found') return [];
+    throw e;
+  }
+  if (!RevocationsShape.Check(reply)) throw new IntegrityError("the station's list of revocations is malformed");
+  return reply.revocations.map(({ party, key, compromisedAt, replacement }) => ({ party, key, compromisedAt, ...(replacement ? { replacement } : {}) }));
+}
 
 /** A station's answer that is not what it should be is the station failing the check. */
 async function served<T>(what: string, read: () => Promise<T>): Promise<T> {
@@ -205,6 +226,8 @@ export interface RemoteLineVerdict {
   definition: DefinitionVerdict;
   /** Parties whose key came from the station itself rather than a pin. */
   unpinned: string[];
+  /** Revocations taken from the station itself (its operators' record), used to follow logs across a key.revoke. */
+  revocations: Revocation[];
 }
 
 /**
@@ -222,11 +245,12 @@ export async function verifyRemoteLine(c: Crypto, client: Client, lineId: string
   for (const party of options.since.keys()) {
     if (!keys.has(party)) throw new IntegrityError(`a checkpoint of ${party}'s log was seen earlier, but the station's line does not name ${party}: a party was removed`);
   }
+  const revocations = (await servedRevocations(client)).filter((r) => keys.has(r.party));
   const logs: RemoteLineVerdict['logs'] = [];
   const missing: string[] = [];
   const firsts: Array<{ party: string; entry?: Entry }> = [];
   for (const { name } of line.parties) {
-    const subject = { line: line.id, party: name, key: keys.get(name)! };
+    const subject = { line: line.id, party: name, key: keys.get(name)!, trust: { revocations, pinned: options.pinned } };
     const full = !options.party || options.party === name;
     const pin = options.pinned.find((k) => k.name === name);
     const verified = full ? await verifyRemoteLog(c, client, subject, { since: options.since.get(name), line, pin }) : await provenFirstEntry(c, client, subject, pin);
@@ -239,5 +263,5 @@ export async function verifyRemoteLine(c: Crypto, client: Client, lineId: string
   }
   // With a log missing, "unsigned" may only mean the creator's is the one missing: the line is reported incomplete either way.
   const definition: DefinitionVerdict = checkDefinition(line, firsts);
-  return { line, logs, missing, definition, unpinned: line.parties.map((p) => p.name).filter((n) => !options.pinned.some((k) => k.name === n)) };
+  return { line, logs, missing, definition, unpinned: line.parties.map((p) => p.name).filter((n) => !options.pinned.some((k) => k.name === n)), revocations };
 }

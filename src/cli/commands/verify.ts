@@ -126,6 +126,7 @@ async function run(argv: string[]): Promise<number> {
     checkSinceLine(since, values.line);
     const verdict = await verifyRemoteLine(c, connect(values), values.line, { party: values.party, pinned, since: new Map([...since].map(([party, s]) => [party, s.note])) });
     for (const name of verdict.unpinned) console.error(`warning: ${name}'s key is taken from the station itself; pin it with --key`);
+    for (const r of verdict.revocations) console.error(`warning: the revocation of ${r.party}'s key ${r.replacement ? 'and its replacement are' : 'is'} taken from the station itself; pin the replacement with --key`);
     for (const v of verdict.logs) results.push({ party: v.party, size: v.checkpoint.size, root: v.checkpoint.root, note: v.note, keys: v.keys ?? 1, disputed: v.disputed ?? [] });
     definition = verdict.definition;
     missing = verdict.missing;

@@ -50,9 +50,13 @@ export async function revokeOwnKey(parts: RekeyParts & { clock: () => number }, 
     if (waiting && !earlier) throw new HotlineError('conflict', `a next key is waiting in ${keys.where} (an unfinished rotation): it may be known to whoever took the key; move it away and revoke again`);
     const next = waiting ?? keys.generate();
     const replacement = formatVerifierKey(c, key.name, next.publicKey);
+    // The ML-DSA key was in the same directory the thief read: it is replaced too (the same rule for a waiting one).
+    const pqWaiting = parts.pq?.next();
+    if (pqWaiting && !earlier) throw new HotlineError('conflict', 'a next ML-DSA key is waiting (station.next.mldsa.key, an unfinished rotation): it may be known to whoever took the key; move it away and revoke again');
+    const pqNext = parts.pq && (pqWaiting ?? parts.pq.generate());
     // Recorded before the entries: our own checks (start-up, integrity) must accept our key.revoke, also after a crash mid-change.
     await recordRevocation(c, store, { party: key.name, key: old, compromisedAt: input.compromisedAt, replacement }, { replace: true });
-    const positions = await rekey(parts, { kind: KEY_REVOKE, body: { revocation: input.statement, compromisedAt: input.compromisedAt, key: replacement } }, next);
+    const positions = await rekey(parts, { kind: KEY_REVOKE, body: { revocation: input.statement, compromisedAt: input.compromisedAt, key: replacement, ...(pqNext ? { pqKey: pqNext.vkey } : {}) } }, next);
     await recordSecurityEvent(store, parts.clock(), {
       kind: 'key.revoked', member: null, actor: by.actor ?? null, address: by.address ?? null,
       detail: `this station's key ${fingerprint(old)} revoked, compromised since ${new Date(input.compromisedAt).toISOString()}; the new key ${fingerprint(replacement)} signs ${positions.length} own log(s) from their key.revoke entry on`,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { HotlineError } from '../../../core/errors.ts';
+import { canSeeLine, type Member } from '../../../core/policy.ts';
 import { fingerprint } from '../../identity.ts';
 import { PENDING_SETTING } from '../../keys/rekey.ts';
 import { knownRevocations } from '../../keys/revocations.ts';
@@ -11,6 +12,13 @@ import { errors, signedIn } from '../../../wire/responses.ts';
 /** This station's key: rotated by an admin (hotline key rotate), and the chain any member may read. */
 export async function keyRoutes(app: FastifyInstance) {
   const station = app.station;
+
+  // A rotation's positions name the lines it was recorded on: each asker sees only the lines it may see (a discreet line must not show).
+  const seenBy = async (member: Member) => {
+    const lines = await station.store.listLines();
+    return new Set(lines.filter((l) => canSeeLine(member, { discreet: l.discreet, isMember: l.memberIds.includes(member.id), unassigned: l.memberIds.length === 0 })).map((l) => l.id));
+  };
+  const only = <T extends { positions: Array<{ line: string }> }>(view: T, visible: Set<string>): T => ({ ...view, positions: view.positions.filter((p) => visible.has(p.line)) });
 
   app.post('/v1/station/key-rotation', {
     config: { only: { roles: ['admin'], refusal: 'only an admin may rotate the station\'s key' } },
@@ -30,7 +38,7 @@ export async function keyRoutes(app: FastifyInstance) {
     if (!parts || !station.leading) throw new HotlineError('unavailable', 'this process cannot change the station\'s key (it does not write the logs)', { retryAfter: 2 });
     const view = await rotateKey({ ...parts, clock: station.clock, dir: station.dir });
     req.log.warn({ old: fingerprint(view.old), new: view.fingerprint, logs: view.positions.length }, 'station key rotated');
-    return reply.status(201).send(view);
+    return reply.status(201).send(only(view, await seenBy(member)));
   });
 
   app.get('/v1/station/keys', {
@@ -40,14 +48,15 @@ export async function keyRoutes(app: FastifyInstance) {
       summary: 'This station\'s key now, the chain of its rotations (statements, times, positions) and the revocations recorded here',
       response: { 200: StationKeysView, ...errors(...signedIn) },
     },
-  }, async () => {
+  }, async (req) => {
+    const visible = await seenBy(await memberOf(req));
     const { identity, store } = station;
     const revocations = (await knownRevocations(store)).map((r) => ({
       ...r, fingerprint: fingerprint(r.key), ...(r.replacement ? { replacementFingerprint: fingerprint(r.replacement) } : {}),
     }));
     return {
       party: identity.name, key: identity.vkey, fingerprint: fingerprint(identity.vkey), where: station.keys?.where ?? 'unknown',
-      pending: !!(await store.setting(PENDING_SETTING)), rotations: await rotationViews(station.crypto, store), revocations,
+      pending: !!(await store.setting(PENDING_SETTING)), rotations: (await rotationViews(station.crypto, store)).map((r) => only(r, visible)), revocations,
     };
   });
 }
