@@ -1,10 +1,9 @@
-import { openSync, writeSync, closeSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { basename, dirname } from 'node:path';
 import type { Signer } from '../core/crypto.ts';
-import { HotlineError } from '../core/errors.ts';
-import { formatSignerKey, parseSignerKey, type VerifierKey } from '../core/note/key.ts';
-import { nodeCrypto, newSeed, signerFromSeed } from '../node/crypto.ts';
+import type { VerifierKey } from '../core/note/key.ts';
 import type { StationConfig } from './config.ts';
+import { FileKeySource } from './keys/file-key.ts';
 import { openKeySource } from './keys/key-source.ts';
 import { StationKey } from './keys/station-key.ts';
 
@@ -30,31 +29,9 @@ export function openIdentity(dir: string, config: KeyConfig): Identity {
   return identityOf(config.name, openKeySource(dir, config).current());
 }
 
-/** Creates the key file with mode 0600 and refuses to overwrite an existing one. */
+/** Creates the key file with mode 0600 and refuses to overwrite an existing one (the file key source's first key). */
 export function createIdentity(name: string, keyPath: string): Identity {
-  const seed = newSeed();
-  const signer = signerFromSeed(seed);
-  const fd = openSync(keyPath, 'wx', 0o600);
-  try {
-    writeSync(fd, formatSignerKey(nodeCrypto, name, seed, signer.publicKey) + '\n');
-  } finally {
-    closeSync(fd);
-  }
-  return identityOf(name, signer);
-}
-
-export function loadIdentity(keyPath: string): Identity {
-  let text: string;
-  try {
-    text = readFileSync(keyPath, 'utf8').trim();
-  } catch {
-    throw new HotlineError('not_found', `cannot read the station key ${keyPath}`);
-  }
-  if ((statSync(keyPath).mode & 0o077) !== 0) {
-    throw new HotlineError('forbidden', `the station key ${keyPath} is readable by others; run: chmod 600 ${keyPath}`);
-  }
-  const key = parseSignerKey(nodeCrypto, text, (seed) => signerFromSeed(seed).publicKey);
-  return identityOf(key.name, signerFromSeed(key.seed));
+  return identityOf(name, new FileKeySource(dirname(keyPath), name, basename(keyPath)).create());
 }
 
 /** The identity of a station whose key signs through `signer`; its vkey and verifier follow the key after a rotation. */

@@ -69,6 +69,8 @@ export class Replicator {
   private readonly locks = new Map<string, Promise<void>>();
   private readonly pumping = new Set<string>();
   private readonly sessions = new Set<PeerSession>();
+  /** Per session: lines whose sizes (`have`) we have sent on it (see onLines). */
+  private readonly told = new WeakMap<PeerSession, Set<string>>();
   private readonly seenCosignatures = new Set<string>();
   private readonly waitingCosignatures = new Map<string, Array<{ session: PeerSession; msg: Cosign }>>();
   /** Peers whose first `have` has been handled (what they hold is known). */
@@ -197,6 +199,7 @@ export class Replicator {
     const lines = await this.sharedLines(session.peer);
     session.send({ t: 'lines', lines: lines.map(({ memberIds: _, ...def }) => def) });
     session.send({ t: 'have', logs: this.haveFor(lines) });
+    this.noteTold(session, lines);
     // Re-send the latest receipts we hold (ours and, as relay, the other
     // parties'), in case they were lost with an earlier link.
     for (const line of lines) {
@@ -218,7 +221,14 @@ export class Replicator {
       if (!partyOf(line, session.peer)) continue;
       session.send({ t: 'lines', lines: [def] });
       session.send({ t: 'have', logs: this.haveFor([line]) });
+      this.noteTold(session, [line]);
     }
+  }
+
+  private noteTold(session: PeerSession, lines: Line[]): void {
+    const told = this.told.get(session) ?? new Set<string>();
+    for (const line of lines) told.add(line.id);
+    this.told.set(session, told);
   }
 
   close(session: PeerSession): void {
@@ -291,6 +301,7 @@ export class Replicator {
 
   async onLines(session: PeerSession, offer: LineOffer): Promise<void> {
     const joined: Line[] = [];
+    const untold: Line[] = [];
     for (const def of offer.lines) {
       const names = def.parties.map((p) => p.name);
       if (!names.includes(this.deps.me) || !names.includes(session.peer)) continue;
@@ -311,10 +322,20 @@ export class Replicator {
         joined.push(def);
       } else if (JSON.stringify(known.parties) !== JSON.stringify(def.parties) || known.discreet !== def.discreet) {
         this.logFor(session)?.warn('a peer offered a line that differs from ours; ignored');
+      } else if (!this.told.get(session)?.has(def.id)) {
+        untold.push(known);
       }
     }
     // Say what we hold of the new lines (nothing yet), so the peer starts sending.
     if (joined.length) session.send({ t: 'have', logs: this.haveFor(joined), resend: true });
+    // A line we know that this session has had no `have` of ours for: the peer
+    // sends a log only after our `have` for it on the session. We may have
+    // joined the line over another session (one a duplicate replaced with 4009,
+    // the `have` we answered there lost with it) after this session's open()
+    // read our lines without it; the peer's offer here finds it known, and
+    // without this neither side would say anything more about it.
+    if (untold.length) session.send({ t: 'have', logs: this.haveFor(untold) });
+    this.noteTold(session, [...joined, ...untold]);
   }
 
   async onHave(session: PeerSession, have: Have): Promise<void> {

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { makeStationDir, PASSWORD, type StationDir } from '../../../test/support/station.ts';
 import { buildApp } from '../api/app.ts';
 import { readConfig } from '../config.ts';
-import { loadIdentity } from '../identity.ts';
+import { openIdentity } from '../identity.ts';
 import { Station } from '../station.ts';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.ts';
 
@@ -22,7 +22,7 @@ const MINUTE = 60_000;
 before(async () => {
   dir = await makeStationDir('Washington', { root: 'admin', alice: 'principal', bob: 'principal' });
   const config = { ...readConfig(dir.dir), sessionHours: 2 };
-  station = new Station({ config, identity: loadIdentity(join(dir.dir, config.keyFile)), store: new SqliteStore(join(dir.dir, config.database)), clock: () => now });
+  station = new Station({ config, identity: openIdentity(dir.dir, config), store: new SqliteStore(join(dir.dir, config.database)), clock: () => now });
   app = await buildApp(station);
 });
 
