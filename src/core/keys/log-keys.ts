@@ -12,7 +12,7 @@ import type { Entry } from '../entry.ts';
 import { HotlineError } from '../errors.ts';
 import { KEY_REVOKE, KEY_ROTATE, KeyRevokeBody, KeyRotateBody } from '../kinds/key.ts';
 import { parseVerifierKey, type VerifierKey } from '../note/key.ts';
-import { verifyRevocation, type Revocation } from './revocation.ts';
+import { namesKey, revocationOf, verifyRevocation, type Revocation } from './revocation.ts';
 import { verifyRotation } from './rotation.ts';
 
 /** What a verifier trusts beyond the log itself. */
@@ -102,7 +102,7 @@ export class LogKeys {
 
   /** The revocation this verifier holds for `key`, if any. */
   revocationOf(key: VerifierKey): Revocation | undefined {
-    return (this.trust.revocations ?? []).find((r) => r.party === this.party && sameKey(this.c, r.key, key));
+    return revocationOf(this.c, this.trust.revocations ?? [], this.party, key);
   }
 
   /** An entry is disputed when the key that signed it was revoked and it claims a time at or after the compromise. */
@@ -114,7 +114,7 @@ export class LogKeys {
   private confirmed(old: VerifierKey, replacement: VerifierKey): boolean {
     if ((this.trust.pinned ?? []).some((p) => p.name === replacement.name && bytesEqual(p.publicKey, replacement.publicKey))) return true;
     const r = this.revocationOf(old);
-    return r?.replacement !== undefined && sameKey(this.c, r.replacement, replacement);
+    return r?.replacement !== undefined && namesKey(this.c, r.replacement, replacement);
   }
 
   private confirmedReplacement(entry: Entry): VerifierKey {
@@ -134,14 +134,5 @@ export class LogKeys {
       throw integrity(`entry ${seq} of ${this.party}'s log replaces its revoked key with one no operator here has confirmed; confirm it with: hotline peer revoke ${this.party}`, this.party, seq);
     }
     return replacement;
-  }
-}
-
-function sameKey(c: Crypto, text: string, key: VerifierKey): boolean {
-  try {
-    const k = parseVerifierKey(c, text);
-    return k.name === key.name && bytesEqual(k.publicKey, key.publicKey);
-  } catch {
-    return false;
   }
 }

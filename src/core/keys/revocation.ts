@@ -74,7 +74,17 @@ export interface Revocation {
   replacement?: string;
 }
 
-/** Whether `key` (verifier key text or parsed) is revoked, and the record if so. */
+/** Whether verifier key text names `key` (same name and public key); text that is no key names nothing. */
+export function namesKey(c: Crypto, text: string, key: VerifierKey): boolean {
+  try {
+    const k = parseVerifierKey(c, text);
+    return k.name === key.name && bytesEqual(k.publicKey, key.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/** The record revoking `party`'s `key`, if any. */
 export function revocationOf(c: Crypto, revocations: readonly Revocation[], party: string, key: VerifierKey): Revocation | undefined {
-  return revocations.find((r) => r.party === party && bytesEqual(parseVerifierKey(c, r.key).publicKey, key.publicKey));
+  return revocations.find((r) => r.party === party && namesKey(c, r.key, key));
 }
