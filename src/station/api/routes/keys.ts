@@ -7,7 +7,7 @@ import { knownRevocations } from '../../keys/revocations.ts';
 import { rotateKey, rotationViews } from '../../keys/rotate.ts';
 import { memberOf } from '../member-of.ts';
 import { RotationView, StationKeysView } from '../../../wire/station-keys.ts';
-import { errors, signedIn } from '../../../wire/responses.ts';
+import { errors, signedIn, withBody } from '../../../wire/responses.ts';
 
 /** This station's key: rotated by an admin (hotline key rotate), and the chain any member may read. */
 export async function keyRoutes(app: FastifyInstance) {
@@ -29,7 +29,7 @@ export async function keyRoutes(app: FastifyInstance) {
       description: 'Every own log gains a key.rotate entry signed by the old key; the next entry of each is signed by the new key. Sends made meanwhile wait and go on under the new key. '
         + 'Peers follow the statement over the link, verifiers and witnesses follow it in the logs; the old key is kept, retired. Refused with 409 while a key change is under way, '
         + '503 while one of this station\'s logs is being recovered from its peers.',
-      response: { 201: { ...RotationView, description: 'rotated: the new key signs' }, ...errors(...signedIn, 409) },
+      response: { 201: { ...RotationView, description: 'rotated: the new key signs' }, ...errors(...signedIn, ...withBody, 409) },
     },
   }, async (req, reply) => {
     const member = await memberOf(req);
