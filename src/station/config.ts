@@ -58,7 +58,7 @@ export const StationConfig = Type.Object(
       },
       { additionalProperties: false, default: {}, description: 'several hotline serve processes on one PostgreSQL database: one leads, the others serve reads and pass writes on' },
     ),
-    pqSignatures: Type.Boolean({ default: true, description: 'whether checkpoints and receipts carry an ML-DSA-44 line beside the Ed25519 one (with station.mldsa.key; about 3 ms per signature in this build)' }),
+    pqSignatures: Type.Boolean({ default: false, description: 'whether checkpoints and receipts carry an ML-DSA-44 line beside the Ed25519 one (with station.mldsa.key). Off by default: pure-JavaScript ML-DSA costs several milliseconds per commit and receipt on Node 20 (npm run bench measures it); key statements carry ML-DSA lines either way' }),
     keyFile: Type.String({ default: 'station.key', description: 'the station\'s Ed25519 signing key file (mode 0600), relative to the station directory; not used when signer names a PKCS#11 token' }),
     signer: Type.Optional(Type.Object(
       { pkcs11: Pkcs11KeyConfig },

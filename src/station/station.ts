@@ -103,8 +103,8 @@ export class Station {
     this.keys = parts.keys;
     this.dir = parts.dir;
     this.pqKeys = parts.pqKeys;
-    // Read at each signature: a rotation swaps the key, and `pqSignatures: false` turns the lines off.
-    const pq = () => (this.config.pqSignatures === false ? undefined : this.pqKeys?.current()?.signer);
+    // Read at each signature: a rotation swaps the key. Off unless `pqSignatures: true`: pure-JS ML-DSA costs milliseconds per commit and receipt.
+    const pq = () => (this.config.pqSignatures ? this.pqKeys?.current()?.signer : undefined);
     this.logKeys = new StoredLogKeys(this.store, this.crypto);
     this.clock = parts.clock ?? Date.now;
     this.peerKeys = new PeerKeys({ store: this.store, crypto: this.crypto, clock: this.clock, logger: parts.logger });
