@@ -66,10 +66,10 @@ test('a man in the middle with a valid TLS certificate of its own still fails', 
   await new Promise<void>((r) => mitm.listen(0, '127.0.0.1', r));
   closers.push(() => mitm.close());
   const mitmUrl = `wss://127.0.0.1:${(mitm.address() as { port: number }).port}/link`;
-  await api(a.proc.url, a.admin, 'POST', '/v1/peers', { name: 'Kyiv', key: b.dir.identity.vkey, urls: [mitmUrl] });
+  // Kyiv pins Paris first: a dial that reached Kyiv before would be refused as unpinned, which is not what this test is about.
   await api(b.proc.url, b.admin, 'POST', '/v1/peers', { name: 'Paris', key: a.dir.identity.vkey, urls: [] });
-  await eventually(async () => /refused a link/.test(a.proc.output() + b.proc.output()), 'the relayed hello refused', 10_000);
-  assert.match(a.proc.output() + b.proc.output(), /not signed by its pinned key for this TLS session/);
+  await api(a.proc.url, a.admin, 'POST', '/v1/peers', { name: 'Kyiv', key: b.dir.identity.vkey, urls: [mitmUrl] });
+  await eventually(async () => /not signed by its pinned key for this TLS session/.test(a.proc.output() + b.proc.output()), 'the relayed hello refused as not bound to this TLS session', 10_000);
   assert.equal((await linkOf(a, 'Kyiv')).status, 'down');
   // Without the attacker, the same two stations link at once.
   await api(a.proc.url, a.admin, 'POST', '/v1/peers', { name: 'Kyiv', key: b.dir.identity.vkey, urls: [b.proc.linkUrl] });
