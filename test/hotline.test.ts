@@ -230,25 +230,6 @@ test('notices: acknowledged, and an overlap of two parties\' notices raises a co
   await eventually(async () => (await W.as('duty', 'GET', `/v1/lines/${line}/conflicts`)).json.conflicts[0].active === false, 'conflict inactive once withdrawn');
 });
 
-test('check calls: answered in the window, or missed while the link is up (nobody answered)', { timeout: 120_000 }, async () => {
-  const quiet = await shareLine(W, [M], 'night-watch', onLine);
-  // Both checks go out for the current minute's slot; leave time to answer one within it.
-  if (new Date().getUTCSeconds() > 40) await new Promise((r) => setTimeout(r, (61 - new Date().getUTCSeconds()) * 1000));
-  const now = new Date();
-  const slot = `${String(now.getUTCHours()).padStart(2, '0')}:${String(now.getUTCMinutes()).padStart(2, '0')}`;
-  const checks = { zone: 'UTC', days: [1, 2, 3, 4, 5, 6, 7], times: [slot], windowMinutes: 1 };
-  for (const l of [line, quiet]) assert.equal((await W.as('root', 'PATCH', `/v1/lines/${l}/settings`, { checks })).status, 201);
-  const incoming = await eventually(async () => (await M.as('duty', 'GET', `/v1/lines/${line}/checks`)).json.checks.find((c: any) => c.party === 'Washington'), 'check at Moscow');
-  assert.equal(incoming.status, 'waiting');
-  assert.equal((await M.as('duty', 'POST', `/v1/lines/${line}/items/${incoming.id}/ack`)).status, 201);
-  await eventually(async () => (await W.as('duty', 'GET', `/v1/lines/${line}/checks`)).json.checks.find((c: any) => c.id === incoming.id && c.status === 'answered'), 'answered at Washington');
-  const missed = await eventually(async () => (await W.as('duty', 'GET', `/v1/lines/${quiet}/checks`)).json.checks.find((c: any) => c.status === 'missed' && c.missed.length === 1), 'missed on the quiet line', 90_000);
-  assert.deepEqual(missed.missed[0].link, { Moscow: 'up' }, 'the link was up: nobody answered');
-  const history = (await W.as('duty', 'GET', `/v1/lines/${quiet}/history`)).json;
-  assert.deepEqual([history.checks.missed, history.checks.missedWhileLinkUp], [1, 1]);
-  for (const l of [line, quiet]) await W.as('root', 'PATCH', `/v1/lines/${l}/settings`, { checks: null });
-});
-
 test('contact history by API, per pair of principals, with CSV export', { timeout: 30_000 }, async () => {
   const h = (await M.as('duty', 'GET', `/v1/lines/${line}/history`)).json;
   assert.ok(h.calls.attempts >= 4);

@@ -111,3 +111,29 @@ test('store and forward across a cut, and failover between a peer\'s two endpoin
     backup.close();
   }
 });
+
+// The author stores a peer's receipt without waiting for its disk (the peer holds it durably with what it covers):
+// a receipt lost in a crash comes back with the next link.
+test('a receipt lost at the author comes back when the link is set up again', { timeout: 60_000 }, async () => {
+  const { default: Database } = await import('better-sqlite3');
+  const { join } = await import('node:path');
+  const a = await station('Rome');
+  const b = await station('Vienna');
+  await api(b.proc.url, b.admin, 'POST', '/v1/peers', { name: 'Rome', key: a.dir.identity.vkey, urls: [a.proc.linkUrl] });
+  await api(a.proc.url, a.admin, 'POST', '/v1/peers', { name: 'Vienna', key: b.dir.identity.vkey, urls: [b.proc.linkUrl] });
+  await api(a.proc.url, a.admin, 'POST', '/v1/lines', { id: 'alps', title: 'Alps', parties: [b.dir.identity.vkey], members: ['duty'] });
+  for (let i = 0; i < 3; i++) assert.equal((await api(a.proc.url, a.duty, 'POST', '/v1/lines/alps/messages', { text: `from Rome ${i}` })).status, 201);
+  const receipted = async (proc: StationProcess) => (await api(proc.url, a.duty, 'GET', '/v1/lines/alps/logs/Rome/cosignatures')).json.cosignatures?.some((c: any) => c.cosigner === 'Vienna' && c.size === 4);
+  await eventually(() => receipted(a.proc), "Vienna's receipt for all 4 at Rome");
+
+  // Rome stops and loses every receipt it held, as a crash right after storing them may.
+  await a.proc.stop();
+  const db = new Database(join(a.dir.dir, 'station.db'));
+  assert.ok(db.prepare('DELETE FROM cosignature').run().changes > 0);
+  db.close();
+  const again = await startStation(a.dir.dir, '127.0.0.1:0', 20_000, `127.0.0.1:${new URL(a.proc.linkUrl).port}`);
+  running.push(again);
+  assert.equal(await receipted(again), false);
+  // Vienna sends its latest receipt on Rome's log again when the link is up, without a new entry.
+  await eventually(() => receipted(again), "Vienna's receipt back at Rome");
+});

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { lineKeys, reached } from '../core/bundle.ts';
-import type { Crypto } from '../core/crypto.ts';
+import type { BatchVerifier, Crypto, SignatureCheck } from '../core/crypto.ts';
 import { bytesEqual, fromBase64 } from '../core/encoding.ts';
 import type { Entry } from '../core/entry.ts';
 import { HotlineError } from '../core/errors.ts';
@@ -101,12 +101,13 @@ export interface RemoteLog {
  * and, given the line, that no entry contradicts its definition. Null if the
  * station serves no checkpoint of the log.
  */
-export async function verifyRemoteLog(c: Crypto, client: Client, subject: LogSubject, options: { since?: string; line?: Line; pin?: VerifierKey } = {}): Promise<RemoteLog | null> {
+export async function verifyRemoteLog(c: Crypto, client: Client, subject: LogSubject, options: { since?: string; line?: Line; pin?: VerifierKey; batch?: BatchVerifier } = {}): Promise<RemoteLog | null> {
   const base = logPath(subject.line, subject.party);
   const head = await servedCheckpoint(c, client, subject);
   if (!head) return null;
   const { note, cp } = head;
-  const verifier = new LogVerifier(c, subject);
+  const signatures = options.batch && new DeferredSignatures(c, options.batch, subject.party);
+  const verifier = new LogVerifier(c, subject, undefined, signatures && ((seq, check) => signatures.add(seq, check)));
   let first: Entry | undefined;
   const tiles = Math.ceil(cp.size / 256);
   // Fetch ahead while verifying in order.
@@ -143,16 +144,24 @@ export async function verifyRemoteLog(c: Crypto, client: Client, subject: LogSub
     }
     if (entries.length !== width) throw new IntegrityError(`tile ${n} of ${subject.party}'s log holds ${entries.length} entries, not ${width}`, { party: subject.party, seq: n * 256 });
     if (hashes.length !== width * 32) throw new IntegrityError(`hash tile ${n} of ${subject.party}'s log holds ${hashes.length} bytes, not ${width * 32}`, { party: subject.party, seq: n * 256 });
-    for (const [i, bytes] of entries.entries()) {
-      const seq = n * 256 + i;
-      const entry = verifier.add(bytes);
-      if (options.line) checkEntryAgainstLine(options.line, entry);
-      if (seq === 0) first = entry;
-      if (!bytesEqual(hashes.subarray(i * 32, i * 32 + 32), leafHash(c, bytes))) {
-        throw new IntegrityError(`entry ${seq} of ${subject.party}'s log: the station's hash tile disagrees with the entry`, { party: subject.party, seq });
+    try {
+      for (const [i, bytes] of entries.entries()) {
+        const seq = n * 256 + i;
+        const entry = verifier.add(bytes);
+        if (options.line) checkEntryAgainstLine(options.line, entry);
+        if (seq === 0) first = entry;
+        if (!bytesEqual(hashes.subarray(i * 32, i * 32 + 32), leafHash(c, bytes))) {
+          throw new IntegrityError(`entry ${seq} of ${subject.party}'s log: the station's hash tile disagrees with the entry`, { party: subject.party, seq });
+        }
       }
+    } catch (e) {
+      // A bad signature on an earlier entry is the first failure, and is reported as such.
+      await signatures?.settle();
+      throw e;
     }
+    await signatures?.submit(PARALLEL);
   }
+  await signatures?.settle();
   verifier.finish(note);
   if (options.pin && !reached(verifier.chain, options.pin)) {
     throw new IntegrityError(`the line's key for ${subject.party} is not the pinned key, and ${subject.party}'s log does not rotate to it`);
@@ -165,6 +174,48 @@ export async function verifyRemoteLog(c: Crypto, client: Client, subject: LogSub
     if (!ok) throw new IntegrityError(`${subject.party}'s log at size ${cp.size} is not consistent with the checkpoint seen earlier at size ${old.size}: two histories`);
   }
   return { checkpoint: cp, note, first, disputed: verifier.disputed, keys: verifier.chain.length };
+}
+
+/**
+ * Entry signatures of one log, checked in batches (a tile at a time) by a
+ * BatchVerifier while the entries that follow are read. Failures are
+ * reported in log order, as checking them one by one would.
+ */
+class DeferredSignatures {
+  private checks: Array<{ seq: number; check: SignatureCheck }> = [];
+  private readonly batches: Array<Promise<void>> = [];
+
+  constructor(private readonly c: Crypto, private readonly batch: BatchVerifier, private readonly party: string) {}
+
+  add(seq: number, check: SignatureCheck): void {
+    this.checks.push({ seq, check });
+  }
+
+  /** Sends the checks gathered so far; waits while more than `ahead` batches are out. */
+  async submit(ahead: number): Promise<void> {
+    const checks = this.checks;
+    this.checks = [];
+    if (checks.length > 0) {
+      const done = this.batch.verifyAll(checks.map((x) => x.check)).then((ok) => {
+        const bad = ok.indexOf(false);
+        if (bad >= 0) throw this.failure(checks[bad].seq);
+      });
+      done.catch(() => undefined);
+      this.batches.push(done);
+    }
+    while (this.batches.length > ahead) await this.batches.shift();
+  }
+
+  /** Waits for every batch, in order, then checks what was not sent yet here: throws the first failure. */
+  async settle(): Promise<void> {
+    while (this.batches.length > 0) await this.batches.shift();
+    for (const { seq, check } of this.checks) if (!this.c.verify(check.publicKey, check.message, check.signature)) throw this.failure(seq);
+    this.checks = [];
+  }
+
+  private failure(seq: number): IntegrityError {
+    return new IntegrityError(`entry ${seq} of ${this.party}'s log: entry signature does not verify`, { party: this.party, seq });
+  }
 }
 
 async function consistencyProof(client: Client, base: string, from: number, to: number, party: string): Promise<Uint8Array[]> {
@@ -235,7 +286,7 @@ export interface RemoteLineVerdict {
  * only `party`'s, with entry 0 of the others proven), and the station's
  * definition of the line against the one its creator signed.
  */
-export async function verifyRemoteLine(c: Crypto, client: Client, lineId: string, options: { party?: string; pinned: VerifierKey[]; since: Map<string, string> }): Promise<RemoteLineVerdict> {
+export async function verifyRemoteLine(c: Crypto, client: Client, lineId: string, options: { party?: string; pinned: VerifierKey[]; since: Map<string, string>; batch?: BatchVerifier }): Promise<RemoteLineVerdict> {
   const view = await served('line definition', () => client.json<unknown>('GET', `/v1/lines/${encodeURIComponent(lineId)}`));
   if (!LineShape.Check(view)) throw new IntegrityError("the station's answer for the line is not a line definition");
   const line: Line = { id: view.id, title: view.title, parties: view.parties.map((p) => ({ name: p.name, key: p.key })), discreet: view.discreet, createdAt: view.createdAt };
@@ -253,7 +304,7 @@ export async function verifyRemoteLine(c: Crypto, client: Client, lineId: string
     const subject = { line: line.id, party: name, key: keys.get(name)!, trust: { revocations, pinned: options.pinned } };
     const full = !options.party || options.party === name;
     const pin = options.pinned.find((k) => k.name === name);
-    const verified = full ? await verifyRemoteLog(c, client, subject, { since: options.since.get(name), line, pin }) : await provenFirstEntry(c, client, subject, pin);
+    const verified = full ? await verifyRemoteLog(c, client, subject, { since: options.since.get(name), line, pin, batch: options.batch }) : await provenFirstEntry(c, client, subject, pin);
     if (!verified) {
       missing.push(name);
       continue;

@@ -14,6 +14,18 @@ export interface Crypto {
   verifyMlDsa44?(publicKey: Bytes, message: Bytes, signature: Bytes): boolean;
 }
 
+/** One Ed25519 check of a batch. */
+export interface SignatureCheck {
+  publicKey: Bytes;
+  message: Bytes;
+  signature: Bytes;
+}
+
+/** Checks many Ed25519 signatures at once, possibly on other threads: what Crypto.verify would say of each, in order. */
+export interface BatchVerifier {
+  verifyAll(checks: readonly SignatureCheck[]): Promise<boolean[]>;
+}
+
 /** Holds a private key without exposing it; signs with Ed25519. */
 export interface Signer {
   readonly publicKey: Bytes;

@@ -101,6 +101,9 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** True if `s` has no unpaired surrogates, i.e. it round-trips through UTF-8. */
 export function isWellFormed(s: string): boolean {
+  // Native where the runtime has it (Node 20, current browsers): every entry's text goes through here.
+  const native = (s as { isWellFormed?: () => boolean }).isWellFormed;
+  if (native) return native.call(s);
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) {

@@ -139,8 +139,27 @@ export interface EntryExpectation {
   publicKey: Uint8Array | ((entry: Entry) => Uint8Array);
 }
 
+/** An entry decoded and checked against its position, and what its signature must verify over. */
+export interface OpenedEntry {
+  entry: Entry;
+  publicKey: Uint8Array;
+  /** The signed bytes: the context, then the canonical text without "sig". */
+  message: Uint8Array;
+  signature: Uint8Array;
+}
+
 /** Decodes and checks an entry against the position it occupies; throws an EntryError naming what is wrong. */
 export function verifyEntry(c: Crypto, bytes: Uint8Array, expect: EntryExpectation): Entry {
+  const opened = openEntry(bytes, expect);
+  if (!c.verify(opened.publicKey, opened.message, opened.signature)) throw new EntryError('entry signature does not verify');
+  return opened.entry;
+}
+
+/**
+ * Everything verifyEntry checks except the signature itself, which the caller
+ * verifies (a verifier of a whole log checks signatures on other threads).
+ */
+export function openEntry(bytes: Uint8Array, expect: EntryExpectation): OpenedEntry {
   const { entry, text } = decodeCanonical(bytes);
   if (entry.line !== expect.line) throw new EntryError(`entry names line ${entry.line}, expected ${expect.line}`);
   if (entry.party !== expect.party) throw new EntryError(`entry names party ${entry.party}, expected ${expect.party}`);
@@ -158,8 +177,7 @@ export function verifyEntry(c: Crypto, bytes: Uint8Array, expect: EntryExpectati
   if (at < 0) throw new EntryError('entry signature is not plain base64');
   const unsigned = text.slice(0, at) + text.slice(at + member.length);
   const publicKey = typeof expect.publicKey === 'function' ? expect.publicKey(entry) : expect.publicKey;
-  if (!c.verify(publicKey, concatBytes(SIGNING_CONTEXT, utf8Encode(unsigned)), sig)) throw new EntryError('entry signature does not verify');
-  return entry;
+  return { entry, publicKey, message: concatBytes(SIGNING_CONTEXT, utf8Encode(unsigned)), signature: sig };
 }
 
 function isObject(value: unknown): value is JsonObject {

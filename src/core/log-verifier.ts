@@ -1,6 +1,6 @@
-import type { Crypto } from './crypto.ts';
+import type { Crypto, SignatureCheck } from './crypto.ts';
 import { bytesEqual, toHex } from './encoding.ts';
-import { verifyEntry, type Entry } from './entry.ts';
+import { openEntry, verifyEntry, type Entry } from './entry.ts';
 import { HotlineError } from './errors.ts';
 import { logOrigin } from './line.ts';
 import { leafHash } from './merkle/hash.ts';
@@ -66,6 +66,12 @@ export class LogVerifier {
     private readonly c: Crypto,
     private readonly subject: LogSubject,
     private readonly onNode?: (node: NodeId & { hash: Uint8Array }) => void,
+    /**
+     * Takes each entry's signature check instead of making it here (a whole
+     * log is checked on other threads). The caller must fail the log if any
+     * of them fails; everything else about the entry is checked here as usual.
+     */
+    private readonly deferSignature?: (seq: number, check: SignatureCheck) => void,
   ) {
     this.keys = new LogKeys(c, subject.party, subject.key, subject.trust);
   }
@@ -80,10 +86,12 @@ export class LogVerifier {
     let entry: Entry;
     let signer: VerifierKey = this.keys.current;
     try {
-      entry = verifyEntry(this.c, bytes, {
-        line: this.subject.line, party: this.subject.party, seq,
-        publicKey: (e) => (signer = this.keys.signerOf(e)).publicKey,
-      });
+      const expect = { line: this.subject.line, party: this.subject.party, seq, publicKey: (e: Entry) => (signer = this.keys.signerOf(e)).publicKey };
+      if (this.deferSignature) {
+        const opened = openEntry(bytes, expect);
+        this.deferSignature(seq, opened);
+        entry = opened.entry;
+      } else entry = verifyEntry(this.c, bytes, expect);
       this.keys.advance(entry);
     } catch (e) {
       if (e instanceof HotlineError && e.code === 'integrity' && e.details) throw new IntegrityError(e.message, e.details);

@@ -39,6 +39,8 @@ export interface ServeOptions {
   plainHttp?: boolean;
   /** The URL other replicas pass writes to while this one leads (default: replica.advertise, else the listen URL). */
   advertise?: string;
+  /** The station's clock (default Date.now): in-process tests move it instead of waiting for a check call's window to pass. */
+  clock?: () => number;
 }
 
 /** What the API is served with, settled once per process. */
@@ -54,6 +56,7 @@ interface Site {
   peerListen: string;
   /** Called with every API server started, so certificate reloads reach it. */
   served: (server: unknown) => void;
+  clock?: () => number;
 }
 
 /**
@@ -80,7 +83,7 @@ export async function serve(dir: string, options: ServeOptions = {}): Promise<Se
   let certificate: CertificateWatch | undefined;
   const onHangup = () => void certificate?.reload();
   const site: Site = {
-    dir, config, logger, host, port, plain, peerListen: options.peerListen ?? config.peerListen,
+    dir, config, logger, host, port, plain, peerListen: options.peerListen ?? config.peerListen, clock: options.clock,
     pair: () => (plain ? undefined : certificate ? readKeyPair(files) : pair),
     // Every API server this process starts (a replica starts a new one after losing the lease) serves the reloaded files.
     served: (server) => {
@@ -142,7 +145,7 @@ async function startApi(site: Site, station: Station, replica: { status: () => R
 
 /** A station alone on its SQLite database: it always leads. */
 async function serveSingle(site: Site): Promise<Served> {
-  const station = await Station.open(site.dir, { logger: site.logger });
+  const station = await Station.open(site.dir, { logger: site.logger, clock: site.clock });
   const status: ReplicaStatus = { id: newReplicaId(), role: 'single', leader: null, epoch: null, ready: false, reason: 'starting' };
   let api: Awaited<ReturnType<typeof startApi>>;
   let parts: LeaderParts;
@@ -212,7 +215,7 @@ async function serveReplica(site: Site, advertised: string | undefined): Promise
       let api: Awaited<ReturnType<typeof startApi>> | undefined;
       let follower: Follower | undefined;
       try {
-        station = await Station.open(site.dir, { logger, replica: id, ...(first ? {} : { check: false }) });
+        station = await Station.open(site.dir, { logger, replica: id, clock: site.clock, ...(first ? {} : { check: false }) });
         secret = new ReplicaSecret(station.store);
         // Following before serving: a request that loads a line's state before the stored sizes are known would fold
         // it up to nothing, and later changes fold only what comes after.

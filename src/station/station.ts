@@ -154,16 +154,17 @@ export class Station {
     this.events.on('link', (change: { peer: string; status: LinkStatus; previous?: LinkStatus }) => this.feed.publish({ type: 'link', ...change }));
     this.reader = new LogReader(this.store, this.crypto);
     this.transcripts = new Transcripts(this.store);
-    this.appender.listeners.push((appended) => {
+    this.appender.listeners.push((appended, checkpoints) => {
       const visible = appended.filter((a) => !this.discreetLines.has(a.line));
       if (visible.length > 0) this.metrics.commitEntries.observe(visible.length);
       for (const a of visible) this.metrics.appends.inc({ kind: kindLabel(a.entry.kind) });
       const lines = new Map<string, number>();
       for (const a of appended) lines.set(a.line, a.seq + 1);
       for (const [line, size] of lines) {
-        this.replicator.noteOwnAppend(line, size);
+        const mine = appended.filter((a) => a.line === line);
+        this.replicator.noteOwnAppend(line, size, { start: mine[0].seq, entries: mine.map((a) => a.bytes), checkpoint: checkpoints.find((c) => c.line === line) });
         void this.replicator.announce({ line, party: this.name });
-        this.folded(line, appended.filter((a) => a.line === line).map((a) => a.entry));
+        this.folded(line, mine.map((a) => a.entry));
       }
       this.events.emit('appended', appended);
     });
@@ -232,7 +233,7 @@ export class Station {
    * writing parts at once; a replica on PostgreSQL opens as a follower and
    * loads them only when its lease says it leads (lead()).
    */
-  static async open(dir: string, options: { logger?: Logger; check?: boolean; replica?: string } = {}): Promise<Station> {
+  static async open(dir: string, options: { logger?: Logger; check?: boolean; replica?: string; clock?: () => number } = {}): Promise<Station> {
     const config = readConfig(dir);
     const keys = openKeySource(dir, config);
     const identity = identityOf(config.name, keys.current());
@@ -241,7 +242,7 @@ export class Station {
       applicationName: options.replica,
       onError: (e) => options.logger?.warn({ reason: (e as Error).message }, 'database connection trouble (reconnecting)'),
     });
-    const station = new Station({ config, identity, store, keys, dir, pqKeys: new PqKeyFile(dir, config.name), logger: options.logger });
+    const station = new Station({ config, identity, store, keys, dir, pqKeys: new PqKeyFile(dir, config.name), logger: options.logger, clock: options.clock });
     station.metrics.readCertificates({ ...(config.plainHttp ? {} : { api: certificateFiles(dir, config).cert }), link: join(dir, 'tls.crt') });
     try {
       station.integrity = await startupCheck({

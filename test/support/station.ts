@@ -61,7 +61,9 @@ export interface StationProcess {
 
 /** Starts `hotline serve` as a real process on a free loopback port. */
 export function startStation(dir: string, listen = '127.0.0.1:0', timeoutMs = 20_000, peerListen = '127.0.0.1:0'): Promise<StationProcess> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--dir', dir, '--listen', listen, '--peer-listen', peerListen, '--log-level', process.env.HOTLINE_TEST_LOG_LEVEL ?? 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // HOTLINE_PROFILE_DIR: each station process writes a CPU profile there on exit (how docs/latency.md was made).
+  const profile = process.env.HOTLINE_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.HOTLINE_PROFILE_DIR] : [];
+  const proc = spawn(process.execPath, [...profile, BIN, 'serve', '--dir', dir, '--listen', listen, '--peer-listen', peerListen, '--log-level', process.env.HOTLINE_TEST_LOG_LEVEL ?? 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   const stopWith = async (signal: NodeJS.Signals) => {

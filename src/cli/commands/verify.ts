@@ -12,6 +12,7 @@ import { nodeCrypto } from '../../node/crypto.ts';
 import { parse } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
 import { verifyRemoteLine } from '../remote-verify.ts';
+import { SignatureWorkers } from '../../node/signature-workers.ts';
 
 /**
  * Nothing wrong was found, but not everything could be checked: the line's
@@ -29,7 +30,7 @@ export const INCOMPLETE_EXIT = 11;
 export const DISPUTED_EXIT = 12;
 
 const HELP = `hotline verify --bundle FILE [--key VKEY ...] [--pq] [--since CHECKPOINT ...]
-hotline verify --line LINE [--party PARTY] [--url URL --token TOKEN] [--key VKEY ...] [--pq] [--since CHECKPOINT ...] [--save DIR]
+hotline verify --line LINE [--party PARTY] [--url URL --token TOKEN] [--key VKEY ...] [--pq] [--since CHECKPOINT ...] [--save DIR] [--threads N]
 
 Checks a line's record end to end: every entry's signature and position,
 every leaf, the Merkle root against the signed checkpoint, that there is a
@@ -45,7 +46,9 @@ belong to a party of the line. A --key that is an ML-DSA-44 key (type
 checkpoint; a bundle carries the exporting station's ML-DSA keys too.
 --pq requires a verified ML-DSA-44 line on every party's checkpoint: what
 still holds once Ed25519 does not. --save DIR writes each verified checkpoint
-to DIR/<party>.checkpoint for the next --since.
+to DIR/<party>.checkpoint for the next --since. --threads N checks entry
+signatures of a line on N threads beside the one reading it (default: one
+per core; 0 checks them on that one thread).
 
 Exit status:
   0   everything verified, and the definition is signed
@@ -75,7 +78,7 @@ export async function verify(argv: string[]): Promise<number> {
 
 async function run(argv: string[]): Promise<number> {
   const { values } = parse('verify', argv, {
-    ...connectionOptions, bundle: { type: 'string' }, line: { type: 'string' }, party: { type: 'string' }, key: { type: 'string', multiple: true }, since: { type: 'string', multiple: true }, save: { type: 'string' }, pq: { type: 'boolean' },
+    ...connectionOptions, bundle: { type: 'string' }, line: { type: 'string' }, party: { type: 'string' }, key: { type: 'string', multiple: true }, since: { type: 'string', multiple: true }, save: { type: 'string' }, pq: { type: 'boolean' }, threads: { type: 'string' },
   });
   if (values.help) {
     console.log(HELP);
@@ -124,7 +127,15 @@ async function run(argv: string[]): Promise<number> {
   } else {
     if (!values.line) throw new HotlineError('bad_request', 'verify: give --bundle FILE or --line LINE');
     checkSinceLine(since, values.line);
-    const verdict = await verifyRemoteLine(c, connect(values), values.line, { party: values.party, pinned, since: new Map([...since].map(([party, s]) => [party, s.note])) });
+    const threads = values.threads === undefined ? undefined : Number(values.threads);
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0 && threads <= 64)) throw new HotlineError('bad_request', `verify: --threads ${values.threads}: give a whole number from 0 to 64`);
+    const batch = threads === 0 ? undefined : new SignatureWorkers(threads);
+    let verdict: Awaited<ReturnType<typeof verifyRemoteLine>>;
+    try {
+      verdict = await verifyRemoteLine(c, connect(values), values.line, { party: values.party, pinned, since: new Map([...since].map(([party, s]) => [party, s.note])), batch });
+    } finally {
+      await batch?.close();
+    }
     for (const name of verdict.unpinned) console.error(`warning: ${name}'s key is taken from the station itself; pin it with --key`);
     for (const r of verdict.revocations) console.error(`warning: the revocation of ${r.party}'s key ${r.replacement ? 'and its replacement are' : 'is'} taken from the station itself; pin the replacement with --key`);
     for (const v of verdict.logs) results.push({ party: v.party, size: v.checkpoint.size, root: v.checkpoint.root, note: v.note, keys: v.keys ?? 1, disputed: v.disputed ?? [] });

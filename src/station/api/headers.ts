@@ -28,31 +28,40 @@ function consoleFile(req: FastifyRequest): boolean {
  * event-stream.ts, with the same origin rule.)
  */
 export function securityHeaders(app: FastifyInstance, options: { https: boolean }): void {
-  app.addHook('onRequest', async (req) => {
+  // The same few headers go on every response: built once, set in one call (the hooks run on every append).
+  const common = {
+    ...(options.https ? { 'strict-transport-security': HSTS } : {}),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-resource-policy': 'same-origin',
+  };
+  const data = { ...common, 'content-security-policy': DATA_POLICY };
+  const page = {
+    ...common,
+    'content-security-policy': CONSOLE_POLICY,
+    'cross-origin-opener-policy': 'same-origin',
+    'permissions-policy': 'microphone=(self), camera=(), geolocation=(), payment=(), usb=()',
+  };
+
+  app.addHook('onRequest', (req, _reply, done) => {
     const origin = req.headers.origin;
     if (foreignOrigin(origin, req.headers.host)) {
-      throw new HotlineError('forbidden', `refused: a request from a page at ${origin}, not from this station's console; browsers may use the station only from its own pages`);
+      done(new HotlineError('forbidden', `refused: a request from a page at ${origin}, not from this station's console; browsers may use the station only from its own pages`));
+      return;
     }
+    done();
   });
 
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (options.https) reply.header('strict-transport-security', HSTS);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('cross-origin-resource-policy', 'same-origin');
+  app.addHook('onSend', (req, reply, payload, done) => {
     const type = String(reply.getHeader('content-type') ?? '');
     // A 304 for the console's page has no content type, and browsers merge its headers into the cached page.
-    const page = type.startsWith('text/html') || (reply.statusCode === 304 && consoleFile(req));
-    reply.header('content-security-policy', page ? CONSOLE_POLICY : DATA_POLICY);
-    if (page) {
-      reply.header('cross-origin-opener-policy', 'same-origin');
-      reply.header('permissions-policy', 'microphone=(self), camera=(), geolocation=(), payment=(), usb=()');
-    }
+    const isPage = type.startsWith('text/html') || (reply.statusCode === 304 && consoleFile(req));
+    reply.headers(isPage ? page : data);
     // A response to a token is never stored, whatever the route asked for (a full tile's
     // "immutable" included: a shared workstation's disk cache would keep a discreet line's entries).
     const authenticated = req.member !== undefined || req.headers.authorization !== undefined;
     if (authenticated || (!consoleFile(req) && !reply.hasHeader('cache-control'))) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 }

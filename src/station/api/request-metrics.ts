@@ -8,10 +8,11 @@ import type { StationMetrics } from '../metrics.ts';
  */
 export function requestMetrics(app: FastifyInstance, metrics: StationMetrics): void {
   // A body asking for a discreet line (POST /v1/lines with discreet: true) is discreet traffic too.
-  app.addHook('preHandler', async (req) => {
+  app.addHook('preHandler', (req, _reply, done) => {
     if ((req.body as { discreet?: unknown } | undefined)?.discreet === true) req.lineCounted = false;
+    done();
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions?.url ?? 'unmatched';
     const labels = { method: req.method, route, status: reply.statusCode };
     if (counted(req, reply, route)) {
@@ -20,6 +21,7 @@ export function requestMetrics(app: FastifyInstance, metrics: StationMetrics): v
     }
     if (reply.statusCode >= 500) req.log.warn({ ...labels, ms: Math.round(reply.elapsedTime) }, 'request failed');
     else req.log.debug({ ...labels, ms: Math.round(reply.elapsedTime) }, 'request');
+    done();
   });
 }
 

@@ -30,6 +30,12 @@ export interface OfferedKey {
   at: number;
 }
 
+/** Counts the writes through recordRevocation per store, so a reader's cache knows when to read again. */
+const revisions = new WeakMap<Store, number>();
+export function revocationsRevision(store: Store): number {
+  return revisions.get(store) ?? 0;
+}
+
 /** Every revocation recorded here. A record that does not parse is skipped: a bad row must not stop the links. */
 export async function knownRevocations(store: Store): Promise<Revocation[]> {
   const value = await store.setting(REVOCATIONS_SETTING);
@@ -88,7 +94,10 @@ export async function recordRevocation(c: Crypto, store: Store, r: Revocation, o
   const changed = !before || before.compromisedAt !== record.compromisedAt || before.replacement !== record.replacement;
   if (at >= 0) all[at] = record;
   else all.push(record);
-  if (changed) await store.setSetting(REVOCATIONS_SETTING, all);
+  if (changed) {
+    await store.setSetting(REVOCATIONS_SETTING, all);
+    revisions.set(store, revocationsRevision(store) + 1);
+  }
   return { record, all, changed };
 }
 

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type WebSocket from 'ws';
 import type { Logger } from 'pino';
-import { Value } from '@sinclair/typebox/value';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { LinkMessage } from '../../core/link/messages.ts';
 import type { LinkRole } from '../../core/link/hello.ts';
 import { SealError, type FrameSeal } from './frame-seal.ts';
 import type { LinkProtection } from './link-protection.ts';
+
+/** Compiled once: every message on every link is checked against it. */
+const isLinkMessage = TypeCompiler.Compile(LinkMessage);
 
 /** Close codes a session uses on its own (4001 refusals, 4009 duplicates: links.ts). */
 export const CLOSE_FRAME_NOT_OPEN = 4002;
@@ -97,7 +100,7 @@ export class PeerSession {
         onError(this, new Error('the peer offered the hybrid key exchange, which is off at this station'));
         return;
       }
-      if (!Value.Check(LinkMessage, message)) {
+      if (!isLinkMessage.Check(message)) {
         onError(this, new Error(`malformed ${(message as { t?: string })?.t ?? 'message'}`));
         return;
       }

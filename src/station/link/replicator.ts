@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Crypto, PqSigner, Signer } from '../../core/crypto.ts';
 import { bytesEqual, fromBase64, toBase64 } from '../../core/encoding.ts';
-import { decodeEntry, verifyEntry, type Entry } from '../../core/entry.ts';
+import { verifyEntry, type Entry } from '../../core/entry.ts';
 import { LogKeys } from '../../core/keys/log-keys.ts';
 import { noteText, parseRotation } from '../../core/keys/rotation.ts';
 import { KEY_ROTATE } from '../../core/kinds/key.ts';
@@ -33,6 +33,9 @@ import { OwnLogRecovery, type RecoveryReport } from '../recovery/own-log-recover
 const CHUNK = 256;
 /** Entries sent but not yet acknowledged, per log and peer: bounds memory during catch-up. */
 const WINDOW = 4096;
+
+/** Own checkpoint texts kept in memory per log for checking receipts. */
+const OWN_CHECKPOINTS_KEPT = 64;
 
 const is = { definition: TypeCompiler.Compile(LineDefinitionBody) };
 
@@ -73,6 +76,12 @@ export class Replicator {
   private readonly told = new WeakMap<PeerSession, Set<string>>();
   private readonly seenCosignatures = new Set<string>();
   private readonly waitingCosignatures = new Map<string, Array<{ session: PeerSession; msg: Cosign }>>();
+  /** Our own logs' last commit, as the appender wrote it: a peer that is caught up is sent it without reading it back. */
+  private readonly fresh = new Map<string, { start: number; entries: Uint8Array[]; checkpoint: CheckpointRecord }>();
+  /** Lines announced so far (a line's parties never change): a commit is pushed to a caught-up peer in the same turn of the event loop. */
+  private readonly announced = new Map<string, Line>();
+  /** Texts of our own latest checkpoints per log, by size: the receipts that come back are checked against them without a read. */
+  private readonly ownCheckpoints = new Map<string, Map<number, string>>();
   /** Peers whose first `have` has been handled (what they hold is known). */
   readonly heard = new Set<string>();
   /** The largest size any peer has shown of each log. */
@@ -201,10 +210,11 @@ export class Replicator {
     session.send({ t: 'have', logs: this.haveFor(lines) });
     this.noteTold(session, lines);
     // Re-send the latest receipts we hold (ours and, as relay, the other
-    // parties'), in case they were lost with an earlier link.
+    // parties'), in case they were lost with an earlier link; on the peer's
+    // own log too, since the peer stores the receipts on it without waiting
+    // for its disk (see Store.addCosignatures).
     for (const line of lines) {
       for (const party of line.parties) {
-        if (party.name === session.peer) continue;
         const latest = new Map<string, { size: number; signature: string; pqSignature?: string }>();
         for (const c of await this.deps.store.cosignatures({ line: line.id, party: party.name })) {
           if (c.cosigner !== session.peer && partyOf(line, c.cosigner)) latest.set(c.cosigner, c);
@@ -283,8 +293,12 @@ export class Replicator {
 
   /** Called after our own appends commit, and after peer entries are stored: push to everyone on the line. */
   async announce(log: LogId): Promise<void> {
-    const line = await this.deps.store.line(log.line);
-    if (!line) return;
+    let line = this.announced.get(log.line);
+    if (!line) {
+      const read = await this.deps.store.line(log.line);
+      if (!read) return;
+      this.announced.set(log.line, (line = read));
+    }
     for (const session of this.sessions) {
       if (session.peer !== log.party && partyOf(line, session.peer)) {
         this.noteBehind(session, log);
@@ -293,8 +307,19 @@ export class Replicator {
     }
   }
 
-  noteOwnAppend(line: string, size: number): void {
-    this.setSize({ line, party: this.deps.me }, size);
+  /** Our appender committed entries (`committed`: their bytes from `start`, and the checkpoint signed with them). */
+  noteOwnAppend(line: string, size: number, committed?: { start: number; entries: Uint8Array[]; checkpoint?: CheckpointRecord }): void {
+    const log = { line, party: this.deps.me };
+    this.setSize(log, size);
+    const key = keyOf(log);
+    if (committed?.checkpoint && committed.checkpoint.size === size) {
+      this.fresh.set(key, { ...committed, checkpoint: committed.checkpoint });
+      const texts = this.ownCheckpoints.get(key) ?? new Map<number, string>();
+      texts.set(size, parseNote(committed.checkpoint.note).text);
+      // Receipts come back within a round trip or two; older ones are read from the store.
+      for (const old of texts.keys()) if (texts.size > OWN_CHECKPOINTS_KEPT) texts.delete(old);
+      this.ownCheckpoints.set(key, texts);
+    } else this.fresh.delete(key);
   }
 
   // --- messages -----------------------------------------------------------
@@ -399,7 +424,9 @@ export class Replicator {
         return;
       }
     }
-    await this.deps.store.addCosignatures([{ ...log, size: msg.size, cosigner: msg.cosigner, timestamp: verified.timestamp, signature: msg.signature, ...(pqSignature ? { pqSignature } : {}) }]);
+    // The cosigner holds its receipt durably with the entries it covers and sends its latest again on every link:
+    // the copy here does not wait for the disk (see Store.addCosignatures).
+    await this.deps.store.addCosignatures([{ ...log, size: msg.size, cosigner: msg.cosigner, timestamp: verified.timestamp, signature: msg.signature, ...(pqSignature ? { pqSignature } : {}) }], { resent: true });
     this.seenCosignatures.add(id);
     if (this.seenCosignatures.size > 100_000) this.seenCosignatures.clear();
     this.deps.events.cosigned(log, msg.cosigner, msg.size);
@@ -423,7 +450,7 @@ export class Replicator {
       const revoked = revocations.find((r) => r.party === cosigner && r.key === keyText);
       return revoked && verified.timestamp * 1000 >= revoked.compromisedAt ? null : verified;
     };
-    const chain = (await this.keys.chain({ line, party: cosigner })).reverse();
+    const chain = (await this.keys.chain({ line, party: cosigner }, this.size({ line, party: cosigner }))).reverse();
     for (const keyText of chain) {
       const v = check(keyText);
       if (v !== undefined) return v ?? undefined;
@@ -439,6 +466,8 @@ export class Replicator {
    * origin, size and root determine the text the cosigner signed).
    */
   private async checkpointText(log: LogId, size: number): Promise<string | undefined> {
+    const kept = this.ownCheckpoints.get(keyOf(log))?.get(size);
+    if (kept !== undefined) return kept;
     const cp = await this.deps.store.checkpoint(log, size);
     if (cp) return parseNote(cp.note).text;
     if (size > this.size(log) || size === 0) return undefined;
@@ -458,10 +487,13 @@ export class Replicator {
         const held = this.size(log);
         if (from >= held || from - (session.peerHas.get(key) ?? 0) >= WINDOW) break;
         const end = Math.min(held, from + CHUNK);
-        const entries = await this.deps.store.entries(log, from, end);
+        // A peer that has all but our last commit is sent it from memory; any other is read from the store.
+        const fresh = this.fresh.get(key);
+        const recent = fresh && fresh.start <= from && fresh.start + fresh.entries.length === end && fresh.checkpoint.size === end;
+        const entries = recent ? fresh.entries.slice(from - fresh.start) : await this.deps.store.entries(log, from, end);
         if (entries.length !== end - from) break;
         // The author's checkpoint nearest the end of this chunk, so a long catch-up is receipted as it goes.
-        const cp = await this.deps.store.checkpointAtMost(log, end);
+        const cp = recent ? fresh.checkpoint : await this.deps.store.checkpointAtMost(log, end);
         session.send({
           t: 'push', line: log.line, party: log.party, start: from, entries: entries.map(toBase64),
           ...(cp && cp.size > from ? { checkpoint: cp.note } : {}),
@@ -484,7 +516,7 @@ export class Replicator {
     if (!line || !author || !partyOf(line, session.peer) || log.party === me) return;
     let size = this.size(log);
     // The log's key where we are in it, followed through the key changes in this push.
-    const keys = new LogKeys(c, log.party, (await this.keys.verifierAt(log, size)) ?? parseVerifierKey(c, author.key), { revocations: await this.keys.revocations() });
+    const keys = new LogKeys(c, log.party, (await this.keys.verifierAt(log, size, size)) ?? parseVerifierKey(c, author.key), { revocations: await this.keys.revocations() });
     const checkpointKeys = new Map<number, VerifierKey>();
     if (push.start > size) {
       // A gap: tell the peer where we really are, and to send again from there.
@@ -494,7 +526,8 @@ export class Replicator {
     let frontier = await this.frontier(log, size);
     const accepted: AppendedEntry[] = [];
     const decoded: Entry[] = [];
-    const roots = new Map<number, Uint8Array>();
+    // The tree after each accepted entry; its root is computed only for the size a checkpoint names.
+    const frontierAt = new Map<number, Frontier>();
     for (const [i, b64] of push.entries.entries()) {
       const seq = push.start + i;
       const bytes = fromBase64(b64);
@@ -514,8 +547,7 @@ export class Replicator {
       }
       let entry: Entry;
       try {
-        const signer = keys.signerOf(decodeEntry(bytes));
-        entry = verifyEntry(c, bytes, { line: log.line, party: log.party, seq, publicKey: signer.publicKey });
+        entry = verifyEntry(c, bytes, { line: log.line, party: log.party, seq, publicKey: (e) => keys.signerOf(e).publicKey });
         keys.advance(entry);
       } catch (e) {
         this.logFor(session)?.warn({ seq, reason: (e as Error).message }, 'refused an entry from a peer');
@@ -532,7 +564,7 @@ export class Replicator {
       accepted.push({ ...log, seq, bytes, nodes: grown.nodes });
       decoded.push(entry);
       size = seq + 1;
-      roots.set(size, frontierRoot(c, frontier));
+      frontierAt.set(size, frontier);
       checkpointKeys.set(size, keys.checkpointKey);
     }
     const checkpoints: CheckpointRecord[] = [];
@@ -551,7 +583,8 @@ export class Replicator {
       // Every checkpoint is held against our own tree of the author's entries,
       // even an old one: a mismatch is the author showing a second history.
       if (cp && cp.size <= size) {
-        const ours = roots.get(cp.size) ?? (await this.rootAt(log, cp.size, accepted));
+        const grownTo = frontierAt.get(cp.size);
+        const ours = grownTo ? frontierRoot(c, grownTo) : await this.rootAt(log, cp.size, accepted);
         if (!bytesEqual(ours, cp.root)) {
           const earlier = await store.latestCheckpoint(log);
           const proof = earlier && earlier.size >= cp.size ? consistencyProof(c, cp.size, earlier.size, await this.nodeLookup(log, consistencyProofNodeIds(cp.size, earlier.size))).map(toBase64) : [];
@@ -586,10 +619,11 @@ export class Replicator {
     if (accepted.length || checkpoints.length) await store.commit({ entries: accepted, checkpoints, cosignatures });
     this.afterStore(log, size, frontier);
     if (checkpoints.length) this.checkpointSizes.set(keyOf(log), cosignSize);
-    // Acknowledge (the peer's flow control) only now that it is on disk.
-    session.send({ t: 'have', logs: [{ ...log, size }] });
+    // The receipt first: the author is waiting for it. Then acknowledge (the peer's flow control), only now that it is on disk.
     if (cosign) for (const s of this.sessions) if (partyOf(line, s.peer)) s.send(cosign);
+    session.send({ t: 'have', logs: [{ ...log, size }] });
     if (decoded.length) {
+      this.keys.learn(log, size - decoded.length, decoded);
       this.deps.events.received(log, decoded);
       void this.announce(log);
       for (const e of decoded) if (e.kind === KEY_ROTATE) this.followRotation(e);

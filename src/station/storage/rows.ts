@@ -31,3 +31,12 @@ export function toPasskey(r: Row): PasskeyRecord {
 export function toSecurityEvent(r: Row): SecurityEventRecord {
   return { id: r.id, time: r.time, kind: r.kind, member: r.member ?? null, actor: r.actor ?? null, address: r.address ?? null, detail: r.detail };
 }
+
+/** Freezes a record and everything in it: a cached line is shared by every caller, so none may change it under the others. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

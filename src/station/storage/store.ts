@@ -259,7 +259,15 @@ export interface Store {
   removePeer(name: string): Promise<void>;
   listPeers(): Promise<PeerRecord[]>;
 
-  addCosignatures(cosignatures: CosignatureRecord[]): Promise<void>;
+  /**
+   * `resent`: the cosigner sends these again on every new link (a peer's
+   * receipts on our checkpoints; it holds them durably with what they
+   * acknowledge), so the commit does not wait for the disk. A crash may lose
+   * the last of them here, never corrupt the store: SQLite commits them with
+   * synchronous=NORMAL (made durable by the next full commit), PostgreSQL with
+   * synchronous_commit off.
+   */
+  addCosignatures(cosignatures: CosignatureRecord[], options?: { resent?: boolean }): Promise<void>;
   /** Cosignatures on the log's checkpoints, optionally only at one size. */
   cosignatures(log: LogId, size?: number): Promise<CosignatureRecord[]>;
   /** The largest cosigned size of the log per cosigner: the cumulative receipts. */

@@ -12,7 +12,7 @@ import { clientConfig, storeError, type PostgresOptions } from './connection.ts'
 import { writeCommit } from './commit-statement.ts';
 import { LogRows, logKey } from './log-rows.ts';
 import { migratePostgres } from './migrate.ts';
-import { toCredential, toMember, toPasskey, toSecurityEvent, type Row } from '../rows.ts';
+import { deepFreeze, toCredential, toMember, toPasskey, toSecurityEvent, type Row } from '../rows.ts';
 
 export interface PostgresStoreOptions extends PostgresOptions {
   /** Errors that reach no caller (an idle pooled connection dropped, the change feed reconnecting). */
@@ -295,17 +295,18 @@ export class PostgresStore implements Store {
   }
 
   async line(id: string): Promise<LineRecord | null> {
+    // Shared by every caller and frozen rather than copied on each read (see SqliteStore.line).
     const hit = this.lines.get(id);
-    if (hit) return structuredClone(hit);
+    if (hit) return hit;
     this.feed.start();
     // Cache only what was read while listening, and only if no change to lines was heard during the read.
     const epoch = this.feed.isListening ? this.lineEpoch : null;
     const { rows } = await this.q(`SELECT id, definition, ARRAY(SELECT member_id FROM line_member WHERE line_id = line.id ORDER BY member_id) AS member_ids
       FROM line WHERE id = $1`, [id]);
     if (rows.length === 0) return null;
-    const line = toLine(rows[0]);
+    const line = deepFreeze(toLine(rows[0]));
     if (epoch !== null && epoch === this.lineEpoch && this.feed.isListening) this.lines.set(id, line);
-    return structuredClone(line);
+    return line;
   }
 
   async listLines() {
@@ -419,17 +420,24 @@ export class PostgresStore implements Store {
     return (await this.q('SELECT * FROM peer ORDER BY name COLLATE "C"')).rows.map((r) => ({ name: r.name, key: r.key, urls: JSON.parse(r.urls), ...(r.pq_key ? { pqKey: r.pq_key } : {}) }));
   }
 
-  async addCosignatures(list: CosignatureRecord[]) {
+  async addCosignatures(list: CosignatureRecord[], options: { resent?: boolean } = {}) {
     if (list.length === 0) return;
+    let ids: Map<string, number>;
     try {
-      const ids = await this.logRows.ids(this.pool, list);
-      const id = (c: CosignatureRecord) => ids.get(logKey(c))!;
-      await this.pool.query(`INSERT INTO cosignature (log_id, size, cosigner, timestamp, signature, pq_signature)
-        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[]) ON CONFLICT DO NOTHING`,
-      [list.map(id), list.map((c) => c.size), list.map((c) => c.cosigner), list.map((c) => c.timestamp), list.map((c) => c.signature), list.map((c) => c.pqSignature ?? null)]);
+      ids = await this.logRows.ids(this.pool, list);
     } catch (e) {
       throw storeError(e);
     }
+    const id = (c: CosignatureRecord) => ids.get(logKey(c))!;
+    const insert = `INSERT INTO cosignature (log_id, size, cosigner, timestamp, signature, pq_signature)
+      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[]) ON CONFLICT DO NOTHING`;
+    const params = [list.map(id), list.map((c) => c.size), list.map((c) => c.cosigner), list.map((c) => c.timestamp), list.map((c) => c.signature), list.map((c) => c.pqSignature ?? null)];
+    if (!options.resent) {
+      await this.q(insert, params);
+      return;
+    }
+    // Asynchronous commit for this transaction only: the server does not wait for its WAL flush.
+    await this.transaction((c) => c.query(insert, params), 'BEGIN; SET LOCAL synchronous_commit TO OFF');
   }
 
   async cosignatures(log: LogId, size?: number): Promise<CosignatureRecord[]> {

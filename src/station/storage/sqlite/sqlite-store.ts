@@ -8,7 +8,7 @@ import type {
   SecurityEventRecord, Store, StoreChange, StoredCredential, TicketRecord, TotpRecord,
 } from '../store.ts';
 import { migrations, schema, SCHEMA_VERSION } from './schema.ts';
-import { toCredential, toMember } from '../rows.ts';
+import { deepFreeze, toCredential, toMember } from '../rows.ts';
 
 type Row = Record<string, any>;
 
@@ -248,12 +248,14 @@ export class SqliteStore implements Store {
 
   async line(id: string): Promise<LineRecord | null> {
     const hit = this.lines.get(id);
-    if (hit) return structuredClone(hit);
+    if (hit) return hit;
     const r = this.s.line.get(id) as Row | undefined;
     if (!r) return null;
-    const line = this.toLine(r);
+    // Shared by every caller and frozen, not copied per call (appends read their line on every request): a caller that
+    // tried to change it would throw rather than change the cache under the others.
+    const line = deepFreeze(this.toLine(r));
     this.lines.set(id, line);
-    return structuredClone(line);
+    return line;
   }
 
   async listLines() {
@@ -363,10 +365,18 @@ export class SqliteStore implements Store {
     return (this.s.peers.all() as Row[]).map((r) => ({ name: r.name, key: r.key, urls: JSON.parse(r.urls), ...(r.pq_key ? { pqKey: r.pq_key } : {}) }));
   }
 
-  async addCosignatures(list: CosignatureRecord[]) {
-    this.db.transaction(() => {
+  async addCosignatures(list: CosignatureRecord[], options: { resent?: boolean } = {}) {
+    const add = this.db.transaction(() => {
       for (const c of list) this.s.addCosignature.run(this.logId(c, true)!, c.size, c.cosigner, c.timestamp, c.signature, c.pqSignature ?? null);
-    })();
+    });
+    if (!options.resent) return add();
+    // Written to the WAL without an fsync: the next synchronous=FULL commit syncs it with its own.
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      add();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
   }
 
   async cosignatures(log: LogId, size?: number): Promise<CosignatureRecord[]> {
