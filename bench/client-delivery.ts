@@ -1,8 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Pool } from 'undici';
 import { Client } from '../src/cli/client.ts';
-import { api, eventually, makeStationDir, startStation, tlsFor } from '../test/support/station.ts';
+import { api, configure, eventually, makeStationDir, startStation, tlsFor } from '../test/support/station.ts';
 import { summarize } from './stats.ts';
 
 // Delivery as a client sees it, like for like with a chat client's ping-pong
@@ -11,11 +9,6 @@ import { summarize } from './stats.ts';
 // POSTs a message to its station (a separate process), and the time runs
 // until the same client hears on its event stream that the peer station
 // (another process) has stored the message and cosigned it.
-
-function configure(dir: string, change: Record<string, unknown>) {
-  const path = join(dir, 'hotline.json');
-  writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), ...change }, null, 2));
-}
 
 export async function clientRoundTrip(rounds: number, warmup = Math.ceil(rounds / 10)) {
   const a = await makeStationDir('Alpha', { root: 'admin', duty: 'duty_officer' });

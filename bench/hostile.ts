@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serve, type Serving } from '../src/station/serve.ts';
-import { api, eventually, freePort, makeStationDir, startStation, trustStation } from '../test/support/station.ts';
+import { api, configure, eventually, freePort, makeStationDir, startStation, trustStation } from '../test/support/station.ts';
 import { closedWithin, frame, malformedFrames, rawConnect, stream, upgrade, writeQuietly, type RawSocket } from '../test/support/raw-frames.ts';
 import { receiptClock } from './receipts.ts';
 
@@ -30,11 +29,6 @@ interface AttackCounts {
 
 type Kind = 'hold' | 'garbage' | 'malformed' | 'oversized';
 const KINDS: Kind[] = ['hold', 'garbage', 'malformed', 'oversized'];
-
-function configure(dir: string, change: Record<string, unknown>) {
-  const path = join(dir, 'hotline.json');
-  writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), ...change }, null, 2));
-}
 
 function rssMiB(pid: number): number {
   try {

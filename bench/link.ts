@@ -1,9 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createServer as createHttpsServer } from 'node:https';
 import WebSocket, { WebSocketServer } from 'ws';
 import { generate } from 'selfsigned';
-import { api, eventually, freePort, makeStationDir, startStation, trustStation } from '../test/support/station.ts';
+import { api, configure, eventually, freePort, makeStationDir, startStation, trustStation } from '../test/support/station.ts';
 import { serve, type Serving } from '../src/station/serve.ts';
 import { summarize } from './stats.ts';
 import { silentProxy } from './proxy.ts';
@@ -12,11 +10,6 @@ import { receiptClock } from './receipts.ts';
 // Station-to-station figures. Station A runs inside this process (so its
 // events can be timed without a polling client); station B is a separate
 // process, as a peer is.
-
-function configure(dir: string, change: Record<string, unknown>) {
-  const path = join(dir, 'hotline.json');
-  writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), ...change }, null, 2));
-}
 
 /** Round trip of a small message over a TLS WebSocket on loopback: the transport floor. */
 export async function wssRoundTrip(count = 2000) {

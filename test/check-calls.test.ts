@@ -1,9 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { serve, type Serving } from '../src/station/serve.ts';
-import { api, eventually, makeStationDir, trustStation, type StationDir } from './support/station.ts';
+import { api, configure, eventually, makeStationDir, trustStation, type StationDir } from './support/station.ts';
 
 // Check calls need a minute to pass: a slot's window closes at the earliest a
 // minute after it opens. Two linked stations run in this process on one
@@ -21,8 +19,7 @@ after(async () => {
 async function station(name: string) {
   const dir = await makeStationDir(name, { root: 'admin', duty: 'duty_officer' });
   dirs.push(dir);
-  const path = join(dir.dir, 'hotline.json');
-  writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), lineTestMinutes: 0, schedulerMs: 200 }));
+  configure(dir.dir, { lineTestMinutes: 0, schedulerMs: 200 });
   const s = await serve(dir.dir, { listen: '127.0.0.1:0', peerListen: '127.0.0.1:0', logLevel: 'error', clock });
   served.push(s);
   trustStation(s.url, dir.dir);
