@@ -1,19 +1,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PASSWORD, ROOT, eventually } from './support/station.ts';
 import { linkedStations, shareLine, type Linked } from './support/linked.ts';
 import { launchBrowser } from './support/browser.ts';
+import { SHOTS, seriousViolations } from './support/axe.ts';
 
 // Every page of the console through axe-core (WCAG 2.2 AA rules), on a line
 // with a little of everything on it; and the screenshots in docs/, taken here
 // so they show the console as it is.
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const SHOTS = join(ROOT, 'docs/screenshots');
 let W: Linked;
 let M: Linked;
 let stop: () => Promise<void>;
@@ -65,13 +63,7 @@ async function signedIn(member: string, viewport = { width: 1440, height: 900 })
   return page;
 }
 
-async function serious(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }));
-  return result.violations
-    .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v: any) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')).join('; ')}`);
-}
+const serious = seriousViolations;
 
 test('every page passes axe-core with no serious or critical violation, and the screenshots are current', { timeout: 180_000 }, async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -124,7 +116,8 @@ test('the console is usable by keyboard alone: sign in, open a line, move betwee
     // Tab until the line's link has focus, then follow it.
     for (let i = 0; i < 40; i++) {
       await page.keyboard.press('Tab');
-      if (await page.evaluate(() => (document.activeElement as HTMLAnchorElement | null)?.href?.includes('#/lines/deconfliction'))) break;
+      // The line's card (the alarm bar above it may link to the same line's tabs).
+      if (await page.evaluate(() => document.activeElement?.closest('.line-card') && (document.activeElement as HTMLAnchorElement).href?.includes('#/lines/deconfliction'))) break;
     }
     await page.keyboard.press('Enter');
     await page.locator('[data-tab="transcript"][aria-current="page"]').waitFor();
@@ -139,4 +132,71 @@ test('the console is usable by keyboard alone: sign in, open a line, move betwee
   } finally {
     await context.close();
   }
+});
+
+test('the sign-in page speaks the browser\'s language', { timeout: 60_000 }, async () => {
+  const words: Record<string, string> = { 'ru-RU': 'ru', 'uk-UA': 'uk', 'fr-FR': 'fr', 'de-DE': 'en' };
+  for (const [locale, lang] of Object.entries(words)) {
+    const context = await browser.newContext({ locale });
+    try {
+      const page = await context.newPage();
+      await page.goto(W.proc.url);
+      await page.locator('form button[type=submit]').waitFor();
+      assert.equal(await page.evaluate(() => document.documentElement.lang), lang, `${locale}: a language the console does not speak falls back to English`);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('at 1366 px the header fits on one row in all four languages, and the time zone is searched by its current name', { timeout: 90_000 }, async () => {
+  const page = await signedIn('translator', { width: 1366, height: 768 });
+  try {
+    for (const lang of ['en', 'ru', 'uk', 'fr']) {
+      await page.getByTestId('language').selectOption(lang);
+      await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+      // One row: every item of the header spans a common horizontal line.
+      const row = await page.evaluate(() => {
+        const boxes = [...document.querySelectorAll('header.top > *')].map((e) => e.getBoundingClientRect()).filter((b) => b.height > 0);
+        return { top: Math.max(...boxes.map((b) => b.top)), bottom: Math.min(...boxes.map((b) => b.bottom)) };
+      });
+      assert.ok(row.top < row.bottom, `${lang}: the header wraps (${JSON.stringify(row)})`);
+      if (lang === 'ru') await page.locator('header.top').screenshot({ path: join(SHOTS, 'header-ru-1366.png') });
+    }
+    await page.getByTestId('language').selectOption('en');
+    const names = await page.evaluate(() => [...document.querySelectorAll('#zone-names option')].map((o) => (o as HTMLOptionElement).value));
+    assert.ok(names.includes('Europe/Kyiv') && !names.includes('Europe/Kiev'), 'the current name, not the old one');
+    assert.ok(names.length > 300);
+    const zone = page.getByTestId('zone');
+    await zone.fill('europe/kyiv');
+    await zone.press('Enter');
+    await eventually(async () => (await W.as('translator', 'GET', '/v1/me/preferences')).json.zone === 'Europe/Kyiv', 'the zone kept as a preference');
+    assert.equal(await zone.inputValue(), 'Europe/Kyiv');
+    await zone.fill('Nowhere/Atlantis');
+    await zone.press('Enter');
+    await zone.blur();
+    assert.equal(await zone.inputValue(), 'Europe/Kyiv', 'a name that is no zone changes nothing');
+    assert.equal((await W.as('translator', 'PUT', '/v1/me/preferences', { zone: 'UTC' })).status, 200);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('every page fits an 800 px window: nothing scrolls sideways', { timeout: 90_000 }, async () => {
+  const page = await signedIn('duty', { width: 800, height: 900 });
+  const problems: string[] = [];
+  try {
+    for (const at of ['#/lines', ...['transcript', 'calls', 'readouts', 'notices', 'history', 'audit'].map((tab) => `#/lines/${line}/${tab}`), '#/security']) {
+      await page.goto(`${W.proc.url}/${at}`);
+      await page.waitForLoadState('networkidle');
+      const wide = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth }));
+      if (wide.scroll > wide.width) problems.push(`${at}: ${wide.scroll} px wide in ${wide.width}`);
+    }
+    await page.goto(`${W.proc.url}/#/lines/${line}/history`);
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: join(SHOTS, 'history-800.png') });
+  } finally {
+    await page.context().close();
+  }
+  assert.deepEqual(problems, []);
 });

@@ -79,8 +79,15 @@ test('a missed deadline escalates on the receiving station up its watch roster, 
     const id = sent.json.id;
     const first = await moscow.waitFor((e) => e.type === 'deadline' && e.message === id && e.level === 1, 'level 1 at Moscow', 30_000);
     assert.equal(first.notify, 'duty');
-    await moscow.waitFor((e) => e.type === 'alarm' && e.alarm.kind === 'deadline' && e.alarm.message === id, 'alarm at Moscow');
+    await moscow.waitFor((e) => e.type === 'alarm' && e.alarm.kind === 'deadline' && e.alarm.item === id && e.alarm.words.level === 1, 'alarm at Moscow');
     await washington.waitFor((e) => e.type === 'deadline' && e.message === id && e.side === 'sender', 'overdue at Washington');
+    // Both sides keep the alarms as state, in people's words: the FLASH and its escalation at Moscow, the overdue FLASH at Washington.
+    const overdue = await washington.waitFor((e) => e.type === 'alarm' && e.alarm.kind === 'overdue' && e.alarm.item === id, 'overdue alarm at Washington');
+    assert.deepEqual([overdue.alarm.precedence, overdue.alarm.words.waiting, overdue.alarm.sounding], ['FLASH', 'Moscow', true]);
+    const atMoscow = (await M.as('chief', 'GET', '/v1/alarms')).json.alarms;
+    const flash = atMoscow.find((a: any) => a.kind === 'flash' && a.item === id);
+    assert.deepEqual([flash.words.text, flash.words.from, flash.words.party, flash.place.tab], ['Missile launch notification follows.', 'duty', 'Washington', 'transcript']);
+    assert.ok(!JSON.stringify(flash.words).includes(id), 'no internal reference in the words');
     const second = await moscow.waitFor((e) => e.type === 'deadline' && e.message === id && e.level === 2, 'level 2 at Moscow', 30_000);
     assert.equal(second.notify, 'chief');
     const seen = await eventually(async () => {

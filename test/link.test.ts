@@ -104,7 +104,9 @@ test('store and forward across a cut, and failover between a peer\'s two endpoin
     // The outage is on record: the link's history and the alarms list.
     const history = (await api(a.proc.url, a.duty, 'GET', '/v1/links/Athens/history')).json.events.map((e: any) => e.status);
     assert.ok(history.includes('down') && history.at(-1) === 'up', history.join());
-    assert.ok((await api(a.proc.url, a.duty, 'GET', '/v1/alarms')).json.alarms.some((x: any) => x.kind === 'link_down' && x.peer === 'Athens'));
+    // The link alarm was raised when it went down and cleared when it came back up.
+    const linkAlarm = (await api(a.proc.url, a.duty, 'GET', '/v1/alarms')).json.alarms.find((x: any) => x.kind === 'link' && x.words.peer === 'Athens');
+    assert.deepEqual([linkAlarm?.cleared?.why, linkAlarm?.sounding], ['up', false]);
     assert.equal((await api(a.proc.url, a.duty, 'GET', '/v1/links/Nobody/history')).status, 404);
   } finally {
     primary.close();

@@ -11,7 +11,7 @@ const KINDS = new Set([
   'call.request', 'call.accept', 'call.decline', 'call.unanswered', 'call.cancel', 'call.end',
   'readout', 'template', 'line.define', 'line.settings', 'line.test', 'line.test.reply',
 ]);
-const ALARMS = new Set(['equivocation', 'recovery', 'deadline', 'check-missed', 'conflict', 'signalling', 'integrity']);
+const ALARMS = new Set(['overdue', 'flash', 'immediate', 'call', 'call-missed', 'link', 'equivocation', 'recovery', 'deadline', 'check-missed', 'conflict', 'signalling', 'integrity']);
 
 /** The scheduler's actions (DueAction types), and the sender's side of a passed deadline. */
 const SCHEDULED = ['escalate', 'unanswered', 'check', 'check-missed', 'conflict', 'line-test-reply', 'sender-deadline'];
@@ -33,7 +33,8 @@ export class StationMetrics {
   readonly appends = new Counter({ name: 'hotline_entries_appended_total', help: 'Entries this station appended to its own logs, by entry kind (discreet lines left out)', labelNames: ['kind'], registers: [this.registry] });
   readonly received = new Counter({ name: 'hotline_entries_received_total', help: 'Entries of other parties\' logs received from peers and stored, by entry kind (discreet lines left out)', labelNames: ['kind'], registers: [this.registry] });
   readonly commitEntries = new Histogram({ name: 'hotline_commit_entries', help: 'Entries per group commit', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [this.registry] });
-  readonly alarms = new Counter({ name: 'hotline_alarms_raised_total', help: 'Alarms raised, by kind (deadline, check-missed, equivocation, recovery, conflict, signalling, integrity; discreet lines left out)', labelNames: ['kind'], registers: [this.registry] });
+  readonly alarms = new Counter({ name: 'hotline_alarms_raised_total', help: 'Alarms raised and stored, by kind (flash, immediate, call, call-missed, overdue, deadline, check-missed, conflict, link, equivocation, recovery, integrity, signalling; discreet lines left out)', labelNames: ['kind'], registers: [this.registry] });
+  readonly alarmsAcknowledged = new Counter({ name: 'hotline_alarms_acknowledged_total', help: 'Alarms a person acknowledged, by kind (discreet lines left out)', labelNames: ['kind'], registers: [this.registry] });
   readonly acknowledgements = new Counter({ name: 'hotline_acknowledgements_total', help: 'Acknowledgements this station\'s members wrote, by what they acknowledge (message, notice, check; discreet lines left out)', labelNames: ['item'], registers: [this.registry] });
   readonly scheduled = new Counter({ name: 'hotline_scheduler_actions_total', help: 'What the scheduler did, by action: entries written (check, check-missed, escalate, unanswered, conflict, line-test-reply) and deadlines passed on messages this station sent (sender-deadline); discreet lines left out', labelNames: ['action'], registers: [this.registry] });
 

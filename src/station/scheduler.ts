@@ -150,7 +150,10 @@ export function startScheduler(station: Station, everyMs = 1000): { stop(): void
       if (!state || !m) continue;
       const p = messageProgress(state, m, now);
       if (p.status === 'overdue' && !station.discreetLines.has(line)) station.metrics.scheduled.inc({ action: 'sender-deadline' });
-      if (p.status === 'overdue') station.feed.publish({ type: 'deadline', line, need: 'read', message: id, side: 'sender', waitingFor: p.waitingFor, precedence: m.precedence });
+      if (p.status === 'overdue') {
+        station.feed.publish({ type: 'deadline', line, need: 'read', message: id, side: 'sender', waitingFor: p.waitingFor, precedence: m.precedence });
+        station.events.emit('alarm', { kind: 'overdue', line, message: id, precedence: m.precedence, waiting: p.waitingFor.join(', ') });
+      }
     }
     return ownDeadlines[0]?.at ?? Infinity;
   }

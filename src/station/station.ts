@@ -33,6 +33,7 @@ import { HotlineError } from '../core/errors.ts';
 import { CallSignals } from './call-signals.ts';
 import { SignIn } from './sign-in/sign-in.ts';
 import { replicated } from './replica/replica.ts';
+import { Alarms } from './alarms.ts';
 
 /** Tries at presenting what entries changed while the database is unreachable (about 20 s in all, backing off to 2 s). */
 const PRESENT_ATTEMPTS = 14;
@@ -87,6 +88,8 @@ export class Station {
   readonly lineStates: LineStates;
   /** WebRTC signalling between the two sides of a call. */
   readonly signals = new CallSignals(this);
+  /** What the watch must not miss, stored: raised, acknowledged by a person, cleared when the cause goes. */
+  readonly alarms: Alarms;
   /** The start-up integrity check's runner: on-demand and background full re-checks. */
   integrity?: StartupCheck;
   /** Whether this process writes: a single station always, a replica once it leads (see lead()). */
@@ -143,15 +146,24 @@ export class Station {
       pq,
     });
     this.lineStates = new LineStates({ store: this.store, me: this.identity.name, held: (log: LogId) => this.held(log), logger: this.logger });
-    this.events.on('alarm', (alarm: LiveAlarm) => {
-      // An alarm on a discreet line is the line's members' to see (the feed), not the metrics'.
-      if (!alarm.line || !this.discreetLines.has(alarm.line)) this.metrics.alarms.inc({ kind: alarmLabel(alarm.kind) });
-      this.feed.publish({ type: 'alarm', line: alarm.line, need: 'read', alarm });
+    this.alarms = new Alarms({
+      store: this.store, feed: this.feed, clock: this.clock, logger: this.logger,
+      state: async (line) => (await this.lineStates.get(line)) ?? undefined,
+      leading: () => this.leading,
+      counted: (what, alarm) => {
+        // An alarm on a discreet line is the line's members' to see (the feed), not the metrics'.
+        if (alarm.line && this.discreetLines.has(alarm.line)) return;
+        (what === 'raised' ? this.metrics.alarms : this.metrics.alarmsAcknowledged).inc({ kind: alarmLabel(alarm.kind) });
+      },
     });
+    this.events.on('alarm', (alarm: LiveAlarm) => this.alarms.found(alarm));
     this.metrics.readLinks(() => (this.links?.readings() ?? []).map((r) => ({
       ...r, backlog: this.replicator.backlog(r.peer, (line) => !this.discreetLines.has(line), this.clock()),
     })));
-    this.events.on('link', (change: { peer: string; status: LinkStatus; previous?: LinkStatus }) => this.feed.publish({ type: 'link', ...change }));
+    this.events.on('link', (change: { peer: string; status: LinkStatus; previous?: LinkStatus }) => {
+      this.feed.publish({ type: 'link', ...change });
+      this.alarms.link(change.peer, change.status, change.previous);
+    });
     this.reader = new LogReader(this.store, this.crypto);
     this.transcripts = new Transcripts(this.store);
     this.appender.listeners.push((appended, checkpoints) => {
@@ -194,6 +206,8 @@ export class Station {
   folded(line: string, entries: Entry[]): void {
     const folded = this.lineStates.fold(line, entries);
     this.events.emit('folded', line, entries);
+    if (folded) this.alarms.folded(folded, entries);
+    else void this.lineStates.get(line).then((s) => s && this.alarms.folded(s, entries), () => undefined);
     if (this.feed.size === 0) return;
     for (const event of entryEvents(line, entries)) this.told(event);
     void this.changed(line, entries, folded)

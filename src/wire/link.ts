@@ -44,16 +44,3 @@ export type LinkEvent = Static<typeof LinkEvent>;
 export const LinkHistory = Type.Object({ peer: Type.String(), events: Type.Array(LinkEvent) });
 export type LinkHistory = Static<typeof LinkHistory>;
 
-/** Something an operator must look at: a link that went down, or a party that signed two histories. */
-export const AlarmView = Type.Object({
-  time: Time(),
-  kind: Words(['link_down', 'equivocation'] as const),
-  peer: Type.Optional(Type.String({ description: 'link_down: the peer' })),
-  line: Type.Optional(Type.String({ description: 'equivocation: the line' })),
-  party: Type.Optional(Type.String({ description: 'equivocation: the party that equivocated' })),
-  detail: Type.String(),
-});
-export type AlarmView = Static<typeof AlarmView>;
-
-export const AlarmList = Type.Object({ alarms: Type.Array(AlarmView) });
-export type AlarmList = Static<typeof AlarmList>;

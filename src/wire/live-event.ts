@@ -1,5 +1,6 @@
 import type { Precedence } from '../core/kinds/precedence.ts';
 import type { Role } from './role.ts';
+import type { AlarmView } from './alarm.ts';
 import type { CallView, SignalView } from './call.ts';
 import type { CheckView } from './check.ts';
 import type { LinkStatus } from './link-status.ts';
@@ -15,7 +16,11 @@ import type { ConflictView, NoticeView } from './notice.ts';
 /** An entry as it was folded into the line (the transcript's own view has more). */
 export interface LiveEntry { id: string; party: string; seq: number; time: number; kind: string; body: Record<string, unknown> }
 
-/** What went wrong, and where; each kind fills in its own fields (the console words it: i18n `alarm.<kind>`). */
+/**
+ * What went wrong, and where, as the station's parts report it inside the
+ * station (station.events 'alarm'); the station's alarms (alarms.ts) record it
+ * and consoles hear the stored alarm's view (AlarmView). Each kind fills in its own fields.
+ */
 export interface LiveAlarm {
   kind: string;
   line?: string;
@@ -31,6 +36,8 @@ export interface LiveAlarm {
   link?: string;
   /** conflict: the two notices. */
   notices?: string[];
+  /** overdue: the message's precedence. */
+  precedence?: Precedence;
   [field: string]: unknown;
 }
 
@@ -49,7 +56,8 @@ export type LiveEvent =
   | { type: 'deadline'; line: string; message: string; level?: unknown; notify?: unknown; by?: string; side?: 'sender'; waitingFor?: string[]; precedence?: Precedence }
   /** A peer's cosignature: it holds our log `party` up to `size`. */
   | { type: 'delivery'; line: string; party: string; cosigner: string; size: number }
-  | { type: 'alarm'; line?: string; alarm: LiveAlarm }
+  /** An alarm raised, acknowledged or cleared: its whole new view (the console replaces what it showed). */
+  | { type: 'alarm'; line?: string; alarm: AlarmView }
   | { type: 'link'; line?: undefined; peer: string; status: LinkStatus; previous?: LinkStatus };
 
 export type LiveEventType = LiveEvent['type'];

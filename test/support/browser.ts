@@ -26,12 +26,13 @@ export async function launchBrowser(keyHashes: string[] = stationKeyHashes()): P
 }
 
 /** A console page signed in to the station at `url` as `member` (through the login form, as a person would). */
-export async function openConsole(browser: Browser, url: string, member: string, password: string, options: { locale?: string; timezoneId?: string; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function openConsole(browser: Browser, url: string, member: string, password: string, options: { locale?: string; timezoneId?: string; viewport?: { width: number; height: number }; bypassCSP?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     locale: options.locale ?? 'en-GB',
     timezoneId: options.timezoneId ?? 'UTC',
     viewport: options.viewport ?? { width: 1366, height: 800 },
     permissions: ['microphone', 'notifications'],
+    bypassCSP: options.bypassCSP,
   });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[console ${member}] page error: ${e.message}`));

@@ -1,5 +1,5 @@
 import type { Role } from '../../core/role.ts';
-import type { CredentialRecord, MemberRecord, PasskeyRecord, SecurityEventRecord } from './store.ts';
+import type { AlarmRecord, CredentialRecord, MemberRecord, PasskeyRecord, SecurityEventRecord } from './store.ts';
 
 // Rows as both adapters return them (the tables have the same columns): integers as numbers, blobs as bytes.
 export type Row = Record<string, any>;
@@ -39,4 +39,13 @@ export function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/** An alarm row, from either adapter (PostgreSQL's BIGINTs arrive as strings). */
+export function toAlarm(r: Row): AlarmRecord {
+  const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    id: Number(r.id), key: r.key, kind: r.kind, line: r.line_id ?? null, raisedAt: Number(r.raised_at), subject: JSON.parse(r.subject),
+    ackedBy: r.acked_by ?? null, ackedAt: n(r.acked_at), clearedAt: n(r.cleared_at), clearedWhy: r.cleared_why ?? null, clearedBy: r.cleared_by ?? null,
+  };
 }

@@ -96,6 +96,36 @@ export function runStoreSuite(name: string, open: () => Promise<{ store: Store; 
     assert.equal(await store.recoveryCodesLeft(m.id), 1);
   });
 
+  withStore('an alarm is raised once per cause, cleared once, and its first acknowledgement stands', async (store, reopen) => {
+    const raised = await store.raiseAlarm({ key: 'message|ln|Moscow:3', kind: 'flash', line: 'ln', raisedAt: 1000, subject: { item: 'Moscow:3', party: 'Moscow', precedence: 'FLASH' } });
+    assert.ok(raised && raised.id > 0);
+    assert.deepEqual([raised.ackedBy, raised.clearedAt, raised.subject.item], [null, null, 'Moscow:3']);
+    assert.equal(await store.raiseAlarm({ key: 'message|ln|Moscow:3', kind: 'flash', line: 'ln', raisedAt: 2000, subject: {} }), null, 'the same cause again');
+    const link = await store.raiseAlarm({ key: 'link|Moscow|1500', kind: 'link', line: null, raisedAt: 1500, subject: { party: 'Moscow', detail: { status: 'down' } } });
+    assert.deepEqual((await store.alarms({ open: true, limit: 10 })).map((a) => a.kind), ['link', 'flash'], 'newest first');
+    const acked = await store.acknowledgeAlarm(raised.id, { by: 'duty', at: 3000 });
+    assert.deepEqual([acked?.ackedBy, acked?.ackedAt], ['duty', 3000]);
+    const again = await store.acknowledgeAlarm(raised.id, { by: 'other', at: 4000 });
+    assert.deepEqual([again?.ackedBy, again?.ackedAt], ['duty', 3000], 'the first acknowledgement stands');
+    assert.equal(await store.acknowledgeAlarm(999_999, { by: 'duty', at: 1 }), null);
+    const cleared = await store.clearAlarm('link|Moscow|1500', { at: 1600, why: 'up', by: null });
+    assert.deepEqual([cleared?.clearedAt, cleared?.clearedWhy], [1600, 'up']);
+    assert.equal(await store.clearAlarm('link|Moscow|1500', { at: 1700, why: 'up', by: null }), null, 'cleared once');
+    assert.equal(await store.clearAlarm('nothing', { at: 1, why: 'up', by: null }), null);
+    assert.deepEqual(await store.alarms({ open: true, limit: 10 }), []);
+    assert.equal((await store.alarms({ limit: 10 })).length, 2);
+    assert.equal((await store.alarm(link!.id))?.clearedWhy, 'up');
+    if (reopen) {
+      await store.close();
+      const reopened = await reopen();
+      try {
+        assert.equal((await reopened.alarm(raised.id))?.ackedBy, 'duty', 'alarms outlive the process');
+      } finally {
+        await reopened.close();
+      }
+    }
+  });
+
   withStore('the security log keeps events in order and reads them from a time', async (store, reopen) => {
     for (let i = 0; i < 5; i++) await store.addSecurityEvent({ time: 100 + i, kind: 'login.failed', member: 'a', actor: null, address: '127.0.0.1', detail: `try ${i}` });
     const all = await store.securityEvents({ limit: 100 });

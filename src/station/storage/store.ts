@@ -191,6 +191,24 @@ export interface ReadoutDraftRecord {
   updatedAt: number;
 }
 
+/** An alarm as stored: one row per cause (`key`); see core/alarm/alarm.ts. */
+export interface AlarmRecord {
+  id: number;
+  key: string;
+  kind: string;
+  line: string | null;
+  raisedAt: number;
+  /** The item, party, precedence and detail it is about (JSON). */
+  subject: { item?: string; party?: string; precedence?: string; detail?: Record<string, unknown> };
+  ackedBy: string | null;
+  ackedAt: number | null;
+  clearedAt: number | null;
+  clearedWhy: string | null;
+  clearedBy: string | null;
+}
+
+export type NewAlarm = Pick<AlarmRecord, 'key' | 'kind' | 'line' | 'raisedAt' | 'subject'>;
+
 export interface Store {
   addMember(member: Omit<MemberRecord, 'id'>): Promise<MemberRecord>;
   memberByName(name: string): Promise<MemberRecord | null>;
@@ -286,6 +304,16 @@ export interface Store {
   /** A member's console preferences (language, time zone), kept across sessions and machines. */
   preferences(memberId: number): Promise<Record<string, string>>;
   setPreferences(memberId: number, preferences: Record<string, string>): Promise<void>;
+
+  /** Records an alarm; null if its cause (key) is already recorded, which then stays as it was. */
+  raiseAlarm(alarm: NewAlarm): Promise<AlarmRecord | null>;
+  /** Marks an alarm's cause gone; null if there is no such alarm or it was already cleared. */
+  clearAlarm(key: string, clear: { at: number; why: string; by: string | null }): Promise<AlarmRecord | null>;
+  /** Records who acknowledged an alarm; the first acknowledgement stands. Null if there is no such alarm. */
+  acknowledgeAlarm(id: number, ack: { by: string; at: number }): Promise<AlarmRecord | null>;
+  alarm(id: number): Promise<AlarmRecord | null>;
+  /** Newest first; `open`: neither acknowledged nor cleared. */
+  alarms(query: { open?: boolean; limit: number }): Promise<AlarmRecord[]>;
 
   saveReadoutDraft(draft: ReadoutDraftRecord): Promise<void>;
   readoutDraft(line: string, call: string): Promise<ReadoutDraftRecord | null>;

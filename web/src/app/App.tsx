@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { token } from '../api/client.ts';
 import { languageNames, languages, type Language } from '../i18n/index.ts';
-import { Alarms } from '../components/Alarms.tsx';
+import { AlarmBar } from '../components/AlarmBar.tsx';
+import { ZonePicker } from '../components/ZonePicker.tsx';
+import { sounding } from '../alarms/alarms.ts';
 import { CallPanel } from '../components/CallPanel.tsx';
 import { Line } from '../pages/Line.tsx';
 import { Lines } from '../pages/Lines.tsx';
@@ -10,16 +12,9 @@ import { Members } from '../pages/Members.tsx';
 import { Security } from '../pages/Security.tsx';
 import { SecurityLog } from '../pages/SecurityLog.tsx';
 import { route, type Route } from './route.ts';
-import { choose, chooseZone, lang, live, loadStation, me, mustEnrol, replica, sessionEnded, signOut, start, stationName, zone } from './session.ts';
+import { browserLanguage, choose, chooseZone, lang, live, loadStation, me, mustEnrol, replica, sessionEnded, signOut, start, stationName, zone } from './session.ts';
 import { t } from './t.ts';
 
-const zones = (() => {
-  try {
-    return (Intl as unknown as { supportedValuesOf(k: string): string[] }).supportedValuesOf('timeZone');
-  } catch {
-    return ['UTC'];
-  }
-})();
 
 export function App() {
   const [ready, setReady] = useState(false);
@@ -27,11 +22,18 @@ export function App() {
     // The station refused our token (expired, idle, revoked): back to sign-in, saying why.
     const out = () => sessionEnded();
     window.addEventListener('hotline:logged-out', out);
+    // The sign-in page speaks the browser's language; a member's own choice replaces it once signed in.
+    const spoken = browserLanguage();
+    if (spoken) choose(spoken, false);
     loadStation().then(() => (token() ? start() : undefined)).catch(() => undefined).finally(() => setReady(true));
     return () => window.removeEventListener('hotline:logged-out', out);
   }, []);
+  // Read while rendering, so that a new alarm re-renders the title.
+  const count = me.value ? sounding.value.length : 0;
   useEffect(() => {
-    document.title = stationName.value ? `${t('app.title')} — ${stationName.value}` : t('app.title');
+    // The tab's title counts the open alarms, so a watch officer on another tab or window still sees them.
+    const name = stationName.value ? `${t('app.title')} — ${stationName.value}` : t('app.title');
+    document.title = count > 0 ? `(${count}) ${name}` : name;
   });
   if (!ready) return <p>{t('loading')}</p>;
   if (!me.value) return <Login />;
@@ -60,22 +62,22 @@ export function App() {
               : replica.value.leader ? t('header.replicaFollows', { id: replica.value.id, leader: replica.value.leader.id }) : t('header.replicaNoLeader', { id: replica.value.id })}
           </span>
         )}
-        <span class="who">{t('header.signedInAs', { name: me.value.name, role: t(`role.${me.value.role}`) })}</span>
+        {/* "Signed in as" is said to screen readers and on hover; the screen shows who and what, to keep the header on one row. */}
+        <span class="who" title={t('header.signedInAs', { name: me.value.name, role: t(`role.${me.value.role}`) })}>
+          <span class="visually-hidden">{t('header.signedIn')} </span>
+          {me.value.name} ({t(`role.${me.value.role}`)})
+        </span>
         <label>
-          {t('header.language')}{' '}
+          {/* Named for screen readers; on screen the choice speaks for itself ("English", "Europe/Kyiv"), so the header fits one row at 1366 px. */}
+          <span class="visually-hidden">{t('header.language')}</span>
           <select value={lang.value} onChange={(e) => choose(e.currentTarget.value as Language, !mustEnrol.value)} data-testid="language">
             {languages.map((l) => <option key={l} value={l}>{languageNames[l]}</option>)}
           </select>
         </label>
-        <label>
-          {t('header.zone')}{' '}
-          <select value={zone.value} onChange={(e) => chooseZone(e.currentTarget.value, !mustEnrol.value)}>
-            {(zones.includes(zone.value) ? zones : [zone.value, ...zones]).map((z) => <option key={z} value={z}>{z}</option>)}
-          </select>
-        </label>
+        <ZonePicker value={zone.value} onChange={(z) => chooseZone(z, !mustEnrol.value)} />
         <button type="button" onClick={signOut}>{t('header.logout')}</button>
       </header>
-      <Alarms />
+      <AlarmBar />
       <CallPanel />
       <main id="main" tabIndex={-1}>
         {r.page === 'line' ? <Line id={r.line} tab={r.tab} />

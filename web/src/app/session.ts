@@ -1,6 +1,7 @@
 import { signal } from '@preact/signals';
 import { get, put, setToken, token } from '../api/client.ts';
 import { LiveEvents } from '../api/events.ts';
+import { followAlarms } from '../alarms/alarms.ts';
 import { setLanguage, type Language, languages } from '../i18n/index.ts';
 import type { MemberView } from '../../../src/wire/member.ts';
 import type { Preferences } from '../../../src/wire/preferences.ts';
@@ -20,6 +21,8 @@ export type { ReplicaView };
 export const replica = signal<ReplicaView | null>(null);
 export const iceServers = signal<RTCIceServer[]>([]);
 export const live = signal(false);
+/** Alarm kinds this member hears once instead of on repeat (their preference `quiet`). */
+export const quietAlarms = signal<string[]>([]);
 export const events = new LiveEvents();
 /**
  * Signed in, but the station's policy wants a second factor this member has
@@ -75,21 +78,37 @@ export async function start(): Promise<void> {
   const [who, prefs, console] = await Promise.all([get<Me>('/v1/me'), get<Preferences>('/v1/me/preferences'), get<{ iceServers: RTCIceServer[] }>('/v1/console')]);
   if (prefs.lang && languages.includes(prefs.lang)) choose(prefs.lang, false);
   else {
-    const guess = navigator.language.slice(0, 2) as Language;
-    if (languages.includes(guess)) choose(guess, false);
+    const guess = browserLanguage();
+    if (guess) choose(guess, false);
   }
   if (prefs.zone) zone.value = prefs.zone;
+  quietAlarms.value = prefs.quiet ? prefs.quiet.split(',').filter(Boolean) : [];
   iceServers.value = console.iceServers;
   me.value = who;
   events.start();
+  followAlarms(events);
   // Which replica leads can change without this console's stream breaking (its own replica took over): look again now and then.
   if (replica.value && replica.value.role !== 'single') setInterval(() => void loadStation().catch(() => undefined), 15_000);
+}
+
+/** The first of the browser's languages the console speaks (the sign-in page, and a member with no language chosen yet). */
+export function browserLanguage(): Language | null {
+  for (const tag of navigator.languages?.length ? navigator.languages : [navigator.language]) {
+    const l = tag.slice(0, 2).toLowerCase() as Language;
+    if (languages.includes(l)) return l;
+  }
+  return null;
 }
 
 export function choose(l: Language, remember = true): void {
   lang.value = l;
   setLanguage(l);
   if (remember) void put('/v1/me/preferences', { lang: l });
+}
+
+export function chooseQuietAlarms(kinds: string[]): void {
+  quietAlarms.value = kinds;
+  void put('/v1/me/preferences', { quiet: kinds.join(',') });
 }
 
 export function chooseZone(z: string, remember = true): void {

@@ -7,6 +7,7 @@ import { formatTime } from '../i18n/index.ts';
 import { Lamp } from '../components/Lamp.tsx';
 import type { LineView } from '../../../src/wire/line.ts';
 import type { LineSummary } from '../../../src/wire/history.ts';
+import { AlarmSounds } from '../components/AlarmSounds.tsx';
 
 /** Every line the member may see, with its lamp, last contact, what waits on whom, and the next check call. */
 export function Lines() {
@@ -66,6 +67,7 @@ export function Lines() {
           </li>
         ))}
       </ul>
+      <AlarmSounds />
     </section>
   );
 }

@@ -6,7 +6,7 @@ import { isPostQuantum } from '../../../core/link/hybrid.ts';
 import { pinPeer } from '../../commands/peer-pinner.ts';
 import { fingerprint } from '../../identity.ts';
 import { memberOf } from '../member-of.ts';
-import { AlarmList, LinkHistory, LinkList, type LinkView } from '../../../wire/link.ts';
+import { LinkHistory, LinkList, type LinkView } from '../../../wire/link.ts';
 import type { LinkView as LinkReading } from '../../link/links.ts';
 import { PeerList, PeerView } from '../../../wire/peer.ts';
 import { EvidenceList } from '../../../wire/evidence.ts';
@@ -51,31 +51,6 @@ export async function linkRoutes(app: FastifyInstance) {
     const events = await station.store.linkEvents(req.params.peer, since);
     if (events.length === 0 && !(await station.store.listPeers()).some((p) => p.name === req.params.peer)) throw new HotlineError('not_found', 'no such peer');
     return { peer: req.params.peer, events };
-  });
-
-  app.get<{ Querystring: { hours?: number } }>('/v1/alarms', {
-    schema: {
-      operationId: 'listAlarms',
-      tags: ['links'],
-      summary: 'Alarms: links that went down, and evidence of equivocation on lines you may see',
-      querystring: Hours,
-      response: { 200: AlarmList, ...errors(400, ...signedIn) },
-    },
-  }, async (req) => {
-    const member = await memberOf(req);
-    const since = station.clock() - (req.query.hours ?? 24) * 3600_000;
-    const alarms: Array<{ time: number; kind: string; peer?: string; line?: string; party?: string; detail: string }> = [];
-    for (const p of await station.store.listPeers()) {
-      for (const e of await station.store.linkEvents(p.name, since)) if (e.status === 'down') alarms.push({ time: e.time, kind: 'link_down', peer: p.name, detail: `link to ${p.name} is down` });
-    }
-    for (const e of await station.store.listEvidence()) {
-      if (e.time < since) continue;
-      const line = await station.store.line(e.line);
-      if (line && canSeeLine(member, { discreet: line.discreet, isMember: line.memberIds.includes(member.id), unassigned: line.memberIds.length === 0 })) {
-        alarms.push({ time: e.time, kind: 'equivocation', line: e.line, party: e.party, detail: e.detail });
-      }
-    }
-    return { alarms: alarms.sort((a, b) => a.time - b.time) };
   });
 
   app.get('/v1/peers', { config: { only: { roles: ['admin'], refusal: 'only an admin may see peer settings' } }, schema: { operationId: 'listPeers', tags: ['peers'], summary: 'Pinned peer stations (admin)', response: { 200: PeerList, ...errors(...signedIn) } } }, async (req) => {

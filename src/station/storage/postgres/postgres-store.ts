@@ -4,15 +4,15 @@ import type { Line } from '../../../core/line.ts';
 import { nodeKey, type NodeId } from '../../../core/merkle/node.ts';
 import { HotlineError } from '../../../core/errors.ts';
 import type {
-  CheckpointRecord, Commit, CosignatureRecord, CredentialRecord, EvidenceRecord, LineRecord, LinkEventRecord, LogId, MemberRecord, PasskeyRecord, PeerRecord, ReadoutDraftRecord,
-  SecurityEventRecord, Store, StoreChange, StoredCredential, TicketRecord, TotpRecord,
+  AlarmRecord, CheckpointRecord, Commit, CosignatureRecord, CredentialRecord, EvidenceRecord, LineRecord, LinkEventRecord, LogId, MemberRecord, PasskeyRecord, PeerRecord, ReadoutDraftRecord,
+  NewAlarm, SecurityEventRecord, Store, StoreChange, StoredCredential, TicketRecord, TotpRecord,
 } from '../store.ts';
 import { CHANNEL, ChangeFeed } from './change-feed.ts';
 import { clientConfig, storeError, type PostgresOptions } from './connection.ts';
 import { writeCommit } from './commit-statement.ts';
 import { LogRows, logKey } from './log-rows.ts';
 import { migratePostgres } from './migrate.ts';
-import { deepFreeze, toCredential, toMember, toPasskey, toSecurityEvent, type Row } from '../rows.ts';
+import { deepFreeze, toAlarm, toCredential, toMember, toPasskey, toSecurityEvent, type Row } from '../rows.ts';
 
 export interface PostgresStoreOptions extends PostgresOptions {
   /** Errors that reach no caller (an idle pooled connection dropped, the change feed reconnecting). */
@@ -487,6 +487,32 @@ export class PostgresStore implements Store {
 
   async setPreferences(memberId: number, preferences: Record<string, string>) {
     await this.q('INSERT INTO member_preference (member_id, json) VALUES ($1, $2) ON CONFLICT (member_id) DO UPDATE SET json = excluded.json', [memberId, JSON.stringify(preferences)]);
+  }
+
+  async raiseAlarm(a: NewAlarm): Promise<AlarmRecord | null> {
+    const r = (await this.q('INSERT INTO alarm (key, kind, line_id, raised_at, subject) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING RETURNING *',
+      [a.key, a.kind, a.line, a.raisedAt, JSON.stringify(a.subject)])).rows[0];
+    return r ? toAlarm(r) : null;
+  }
+
+  async clearAlarm(key: string, c: { at: number; why: string; by: string | null }): Promise<AlarmRecord | null> {
+    const r = (await this.q('UPDATE alarm SET cleared_at = $1, cleared_why = $2, cleared_by = $3 WHERE key = $4 AND cleared_at IS NULL RETURNING *', [c.at, c.why, c.by, key])).rows[0];
+    return r ? toAlarm(r) : null;
+  }
+
+  async acknowledgeAlarm(id: number, ack: { by: string; at: number }): Promise<AlarmRecord | null> {
+    const r = (await this.q('UPDATE alarm SET acked_by = COALESCE(acked_by, $1), acked_at = COALESCE(acked_at, $2) WHERE id = $3 RETURNING *', [ack.by, ack.at, id])).rows[0];
+    return r ? toAlarm(r) : null;
+  }
+
+  async alarm(id: number): Promise<AlarmRecord | null> {
+    const r = (await this.q('SELECT * FROM alarm WHERE id = $1', [id])).rows[0];
+    return r ? toAlarm(r) : null;
+  }
+
+  async alarms(query: { open?: boolean; limit: number }): Promise<AlarmRecord[]> {
+    const where = query.open ? 'WHERE acked_at IS NULL AND cleared_at IS NULL ' : '';
+    return (await this.q(`SELECT * FROM alarm ${where}ORDER BY id DESC LIMIT $1`, [query.limit])).rows.map(toAlarm);
   }
 
   async saveReadoutDraft(d: ReadoutDraftRecord) {

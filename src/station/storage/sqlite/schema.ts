@@ -149,6 +149,20 @@ CREATE TABLE IF NOT EXISTS ticket (
   token_hash BLOB NOT NULL,
   expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS alarm (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  line_id TEXT,
+  raised_at INTEGER NOT NULL,
+  subject TEXT NOT NULL,
+  acked_by TEXT,
+  acked_at INTEGER,
+  cleared_at INTEGER,
+  cleared_why TEXT,
+  cleared_by TEXT
+);
+CREATE INDEX IF NOT EXISTS alarm_open ON alarm (acked_at, cleared_at);
 `;
 
 /**
@@ -157,7 +171,7 @@ CREATE TABLE IF NOT EXISTS ticket (
  * made by an older version up by one (columns CREATE TABLE IF NOT EXISTS
  * cannot add). A database with no version is version 0 or a fresh one.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export interface Migration {
   /** The version this migration leads to. */
@@ -173,4 +187,6 @@ export const migrations: Migration[] = [
   { to: 2, columns: [] },
   // Issue 13: ML-DSA lines beside Ed25519: a receipt's ML-DSA line, a peer's pinned ML-DSA key (both nullable: older rows have none).
   { to: 3, columns: [['cosignature', 'pq_signature', 'TEXT'], ['peer', 'pq_key', 'TEXT']] },
+  // Issue 11: alarms as station state (the table itself is created by `schema`).
+  { to: 4, columns: [] },
 ];

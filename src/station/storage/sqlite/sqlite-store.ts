@@ -4,11 +4,11 @@ import type { Line } from '../../../core/line.ts';
 import { nodeKey, type NodeId } from '../../../core/merkle/node.ts';
 import { HotlineError } from '../../../core/errors.ts';
 import type {
-  CheckpointRecord, Commit, CosignatureRecord, CredentialRecord, EvidenceRecord, LineRecord, LinkEventRecord, LogId, MemberRecord, PasskeyRecord, PeerRecord, ReadoutDraftRecord,
-  SecurityEventRecord, Store, StoreChange, StoredCredential, TicketRecord, TotpRecord,
+  AlarmRecord, CheckpointRecord, Commit, CosignatureRecord, CredentialRecord, EvidenceRecord, LineRecord, LinkEventRecord, LogId, MemberRecord, PasskeyRecord, PeerRecord, ReadoutDraftRecord,
+  NewAlarm, SecurityEventRecord, Store, StoreChange, StoredCredential, TicketRecord, TotpRecord,
 } from '../store.ts';
 import { migrations, schema, SCHEMA_VERSION } from './schema.ts';
-import { deepFreeze, toCredential, toMember } from '../rows.ts';
+import { deepFreeze, toAlarm, toCredential, toMember } from '../rows.ts';
 
 type Row = Record<string, any>;
 
@@ -96,6 +96,12 @@ export class SqliteStore implements Store {
       saveDraft: p('INSERT OR REPLACE INTO readout_draft (line_id, call, text, lang, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
       draft: p('SELECT * FROM readout_draft WHERE line_id = ? AND call = ?'),
       removeDraft: p('DELETE FROM readout_draft WHERE line_id = ? AND call = ?'),
+      raiseAlarm: p('INSERT OR IGNORE INTO alarm (key, kind, line_id, raised_at, subject) VALUES (?, ?, ?, ?, ?) RETURNING *'),
+      clearAlarm: p('UPDATE alarm SET cleared_at = ?, cleared_why = ?, cleared_by = ? WHERE key = ? AND cleared_at IS NULL RETURNING *'),
+      acknowledgeAlarm: p('UPDATE alarm SET acked_by = COALESCE(acked_by, ?), acked_at = COALESCE(acked_at, ?) WHERE id = ? RETURNING *'),
+      alarm: p('SELECT * FROM alarm WHERE id = ?'),
+      alarms: p('SELECT * FROM alarm ORDER BY id DESC LIMIT ?'),
+      openAlarms: p('SELECT * FROM alarm WHERE acked_at IS NULL AND cleared_at IS NULL ORDER BY id DESC LIMIT ?'),
       addTicket: p('INSERT INTO ticket (hash, member_id, token_hash, expires_at) VALUES (?, ?, ?, ?)'),
       dropExpiredTickets: p('DELETE FROM ticket WHERE expires_at < ?'),
       takeTicket: p('DELETE FROM ticket WHERE hash = ? RETURNING member_id, token_hash, expires_at'),
@@ -422,6 +428,30 @@ export class SqliteStore implements Store {
 
   async setPreferences(memberId: number, preferences: Record<string, string>) {
     this.s.setPreferences.run(memberId, JSON.stringify(preferences));
+  }
+
+  async raiseAlarm(a: NewAlarm): Promise<AlarmRecord | null> {
+    const r = this.s.raiseAlarm.get(a.key, a.kind, a.line, a.raisedAt, JSON.stringify(a.subject)) as Row | undefined;
+    return r ? toAlarm(r) : null;
+  }
+
+  async clearAlarm(key: string, c: { at: number; why: string; by: string | null }): Promise<AlarmRecord | null> {
+    const r = this.s.clearAlarm.get(c.at, c.why, c.by, key) as Row | undefined;
+    return r ? toAlarm(r) : null;
+  }
+
+  async acknowledgeAlarm(id: number, ack: { by: string; at: number }): Promise<AlarmRecord | null> {
+    const r = this.s.acknowledgeAlarm.get(ack.by, ack.at, id) as Row | undefined;
+    return r ? toAlarm(r) : null;
+  }
+
+  async alarm(id: number): Promise<AlarmRecord | null> {
+    const r = this.s.alarm.get(id) as Row | undefined;
+    return r ? toAlarm(r) : null;
+  }
+
+  async alarms(query: { open?: boolean; limit: number }): Promise<AlarmRecord[]> {
+    return ((query.open ? this.s.openAlarms : this.s.alarms).all(query.limit) as Row[]).map(toAlarm);
   }
 
   async saveReadoutDraft(d: ReadoutDraftRecord) {
