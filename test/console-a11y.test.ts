@@ -200,3 +200,19 @@ test('every page fits an 800 px window: nothing scrolls sideways', { timeout: 90
   }
   assert.deepEqual(problems, []);
 });
+
+test('people\'s words: no page but the audit shows an internal reference ("Washington:16")', { timeout: 90_000 }, async () => {
+  const page = await signedIn('duty');
+  const problems: string[] = [];
+  try {
+    for (const at of ['#/lines', '#/board', ...['transcript', 'calls', 'readouts', 'notices', 'history'].map((tab) => `#/lines/${line}/${tab}`)]) {
+      await page.goto(`${W.proc.url}/${at}`);
+      await page.waitForLoadState('networkidle');
+      const text = await page.evaluate(() => document.body.innerText);
+      for (const m of text.matchAll(/\b(Washington|Moscow):\d+\b/g)) problems.push(`${at}: "${text.slice(Math.max(0, m.index! - 40), m.index! + 20).replace(/\s+/g, ' ')}"`);
+    }
+  } finally {
+    await page.context().close();
+  }
+  assert.deepEqual(problems, []);
+});

@@ -142,6 +142,7 @@ export const stationEndpoints = (parisKey: string): StationEndpoint[] => [
   { method: 'GET', path: '/v1/links', who: 'member', ok: 200 },
   { method: 'GET', path: '/v1/links/{peer}/history', who: 'member', ok: 200, url: '/v1/links/Moscow/history' },
   { method: 'GET', path: '/v1/alarms', who: 'member', ok: 200 },
+  { method: 'GET', path: '/v1/board', who: 'member', ok: 200 },
   // An alarm this member cannot see answers as one that does not exist (console-alarms.test.ts acknowledges real ones).
   { method: 'POST', path: '/v1/alarms/{alarm}/ack', who: 'member', ok: 404, url: '/v1/alarms/999999999/ack' },
   { method: 'GET', path: '/v1/peers', who: 'admin', ok: 200 },

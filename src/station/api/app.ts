@@ -28,6 +28,7 @@ import { checkRoutes } from './routes/checks.ts';
 import { lineConfigRoutes } from './routes/line-config.ts';
 import { integrityRoutes } from './routes/integrity.ts';
 import { alarmRoutes } from './routes/alarms.ts';
+import { boardRoutes } from './routes/board.ts';
 import { eventStream } from './event-stream.ts';
 import { inputRules } from './input-rules.ts';
 import { securityHeaders } from './headers.ts';
@@ -163,6 +164,7 @@ export async function buildApp(station: Station, transport?: ApiTransport, repli
   await app.register(checkRoutes);
   await app.register(lineConfigRoutes);
   await app.register(alarmRoutes);
+  await app.register(boardRoutes);
   await app.register(integrityRoutes, { checks: station.integrity?.checks });
   const events = await eventStream(app);
   app.decorate('consoles', events.consoles);

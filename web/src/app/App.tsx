@@ -5,6 +5,7 @@ import { AlarmBar } from '../components/AlarmBar.tsx';
 import { ZonePicker } from '../components/ZonePicker.tsx';
 import { sounding } from '../alarms/alarms.ts';
 import { CallPanel } from '../components/CallPanel.tsx';
+import { Board } from '../pages/Board.tsx';
 import { Line } from '../pages/Line.tsx';
 import { Lines } from '../pages/Lines.tsx';
 import { Login } from '../pages/Login.tsx';
@@ -41,10 +42,21 @@ export function App() {
   const role = me.value.role;
   const nav: Array<[Route['page'], string, string]> = mustEnrol.value ? [] : [
     ['lines', '#/lines', t('nav.lines')],
+    ['board', '#/board', t('nav.board')],
     ['security', '#/security', t('security:nav.security')],
     ...(role === 'admin' ? [['members', '#/members', t('security:nav.members')] as [Route['page'], string, string]] : []),
     ...(role === 'admin' || role === 'auditor' ? [['security-log', '#/security-log', t('security:nav.log')] as [Route['page'], string, string]] : []),
   ];
+  // The status board fills the screen: its own title bar instead of the header; alarms and calls still come over it.
+  if (r.page === 'board') {
+    return (
+      <>
+        <AlarmBar />
+        <CallPanel />
+        <main id="main" class="board-main" tabIndex={-1}><Board /></main>
+      </>
+    );
+  }
   return (
     <>
       <a class="skip" href="#main">{t('app.skip')}</a>

@@ -8,6 +8,9 @@ import { t } from '../app/t.ts';
 import { formatTime } from '../i18n/index.ts';
 import type { AlarmView } from '../../../src/wire/alarm.ts';
 
+/** Kinds whose sentence starts with their own name ("FLASH from …"): no label in front. */
+export const SELF_NAMED = new Set(['flash', 'immediate']);
+
 /** The alarm's sentence in the member's language, from the words the station chose (never an internal reference). */
 export function alarmText(a: AlarmView): string {
   const w = a.words;
@@ -54,7 +57,7 @@ export function AlarmBar() {
       <ul>
         {open.map((a) => (
           <li key={a.id} class={`alarm-item ${a.kind}`} data-alarm-kind={a.kind} data-alarm-id={a.id}>
-            <strong class="alarm-kind">{t(`alarm.kind.${a.kind}`)}</strong>
+            {!SELF_NAMED.has(a.kind) && <strong class="alarm-kind">{t(`alarm.kind.${a.kind}`)}</strong>}
             <span class="alarm-text">{alarmText(a)}</span>
             <time class="alarm-time" dateTime={new Date(a.raisedAt).toISOString()}>{formatTime(a.raisedAt, zone.value, 'time')}</time>
             {a.place && <a class="alarm-show" href={href({ page: 'line', line: a.place.line, tab: a.place.tab })}>{t('alarm.show')}</a>}

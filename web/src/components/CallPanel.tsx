@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../app/t.ts';
+import { lineTitle } from '../app/line-titles.ts';
 import { active, accept, decline, dismiss, hangUp, incoming, remoteStream, setMuted, type Active, type Incoming } from '../calls/session.ts';
 import { outcome } from '../calls/describe.ts';
 import { clock } from '../calls/types.ts';
@@ -49,7 +50,7 @@ function Ringing({ item, more, busy }: { item: Incoming; more: number; busy: boo
         <div id="call-ringing-desc">
           <p class="call-ringing-from">{t('calls:ringing.from', { name: c.from, party: c.party })}</p>
           <p>{c.to ? t('calls:ringing.for', { name: c.to }) : t('calls:ringing.forAnyone')}</p>
-          <p class="call-muted-text">{t('calls:ringing.line', { line: item.line })}</p>
+          {lineTitle(item.line) !== null && <p class="call-muted-text">{t('calls:ringing.line', { line: lineTitle(item.line) })}</p>}
         </div>
         {busy && <p class="call-note">{t('calls:ringing.busy')}</p>}
         {item.error && <p role="alert" class="error">{t('calls:problem.generic', { message: item.error })}</p>}

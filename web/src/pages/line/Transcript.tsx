@@ -148,7 +148,7 @@ export function Transcript({ line }: { line: LineView }) {
                     el?.focus();
                   }}
                 >
-                  {t('line:flash.go', { ref: m.id })}
+                  {t('line:flash.go')}
                 </button>
               </li>
             ))}

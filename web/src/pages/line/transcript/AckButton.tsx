@@ -3,6 +3,7 @@ import { lineUrl, post } from '../../../api/client.ts';
 import { t } from '../../../app/t.ts';
 import type { ItemContext } from './context.ts';
 import { domId } from './types.ts';
+import { refWords } from './ref-words.ts';
 
 /** Acknowledges another party's item in the member's name; then focus moves to the item's new status. */
 export function AckButton({ ctx, id, describedBy }: { ctx: ItemContext; id: string; describedBy: string }) {
@@ -13,7 +14,7 @@ export function AckButton({ ctx, id, describedBy }: { ctx: ItemContext; id: stri
     setError('');
     try {
       await post(lineUrl(ctx.lineId, `/items/${encodeURIComponent(id)}/ack`));
-      ctx.announce(t('line:ack.done', { ref: id }));
+      ctx.announce(t('line:ack.done', { ref: refWords(id, ctx) }));
       await ctx.refresh();
       document.getElementById(`${domId(id)}-status`)?.focus();
     } catch (e) {

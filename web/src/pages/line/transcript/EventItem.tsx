@@ -4,6 +4,9 @@ import { AckButton } from './AckButton.tsx';
 import type { ItemContext } from './context.ts';
 import { languageName } from './language.tsx';
 import { domId, idOf, refOf, type RawItem } from './types.ts';
+import { refWords } from './ref-words.ts';
+
+const words = (ref: string | undefined, ctx: ItemContext) => (ref ? refWords(ref, ctx) : '');
 import { linkStates } from '../../../../../src/wire/link-status.ts';
 import { noticeKinds } from '../../../../../src/wire/notice-kind.ts';
 
@@ -28,44 +31,44 @@ export function describe(item: RawItem, ctx: ItemContext): string {
   switch (item.kind) {
     case 'ack': {
       const ref = refOf(b, 'ref') ?? '?';
-      return t(`line:event.ack.${targetKind(ref, ctx)}`, { party, by, ref });
+      return t(`line:event.ack.${targetKind(ref, ctx)}`, { party, by, ref: words(ref, ctx) });
     }
     case 'translation':
-      return t('line:event.translation', { party, by: b.translator ?? '', ref: refOf(b, 'ref') ?? '?', lang: languageName(b.lang), stage: t(`line:stage.${b.stage}`) });
+      return t('line:event.translation', { party, by: b.translator ?? '', ref: words(refOf(b, 'ref'), ctx), lang: languageName(b.lang), stage: t(`line:stage.${b.stage}`) });
     case 'escalation':
       return b.notify
-        ? t('line:event.escalation', { party, ref: refOf(b, 'ref') ?? '?', level: b.level, notify: b.notify })
-        : t('line:event.escalationNobody', { party, ref: refOf(b, 'ref') ?? '?', level: b.level });
+        ? t('line:event.escalation', { party, ref: words(refOf(b, 'ref'), ctx), level: b.level, notify: b.notify })
+        : t('line:event.escalationNobody', { party, ref: words(refOf(b, 'ref'), ctx), level: b.level });
     case 'call.request':
       return b.to ? t('line:event.call.requestTo', { party, from: b.from ?? '', to: b.to, toParty: b.toParty ?? '' }) : t('line:event.call.request', { party, from: b.from ?? '', toParty: b.toParty ?? '' });
     case 'call.accept':
-      return t('line:event.call.accept', { party, by, ref: refOf(b, 'call') ?? '?' });
+      return t('line:event.call.accept', { party, by, ref: words(refOf(b, 'call'), ctx) });
     case 'call.decline':
-      return b.reason ? t('line:event.call.declineReason', { party, by, ref: refOf(b, 'call') ?? '?', reason: short(b.reason) }) : t('line:event.call.decline', { party, by, ref: refOf(b, 'call') ?? '?' });
+      return b.reason ? t('line:event.call.declineReason', { party, by, ref: words(refOf(b, 'call'), ctx), reason: short(b.reason) }) : t('line:event.call.decline', { party, by, ref: words(refOf(b, 'call'), ctx) });
     case 'call.unanswered':
-      return t('line:event.call.unanswered', { party, ref: refOf(b, 'call') ?? '?' });
+      return t('line:event.call.unanswered', { party, ref: words(refOf(b, 'call'), ctx) });
     case 'call.cancel':
-      return t('line:event.call.cancel', { party, by, ref: refOf(b, 'call') ?? '?' });
+      return t('line:event.call.cancel', { party, by, ref: words(refOf(b, 'call'), ctx) });
     case 'call.end':
-      return t('line:event.call.end', { party, by, ref: refOf(b, 'call') ?? '?' });
+      return t('line:event.call.end', { party, by, ref: words(refOf(b, 'call'), ctx) });
     case 'readout':
-      return t(b.public ? 'line:event.readoutPublic' : 'line:event.readout', { party, by, ref: refOf(b, 'call') ?? '?' });
+      return t(b.public ? 'line:event.readoutPublic' : 'line:event.readout', { party, by, ref: words(refOf(b, 'call'), ctx) });
     case 'notice':
       return t('line:event.notice', { party, by, kind: t(`line:noticeKind.${(noticeKinds as readonly string[]).includes(b.kind) ? b.kind : 'other'}`), text: short(b.text) });
     case 'notice.withdraw':
-      return t('line:event.noticeWithdraw', { party, by, ref: refOf(b, 'notice') ?? '?' });
+      return t('line:event.noticeWithdraw', { party, by, ref: words(refOf(b, 'notice'), ctx) });
     case 'conflict': {
-      const [a, c] = Array.isArray(b.notices) ? b.notices.map((n: any) => (n ? idOf(n) : '?')) : ['?', '?'];
+      const [a, c] = Array.isArray(b.notices) ? b.notices.map((n: any) => words(n ? idOf(n) : undefined, ctx)) : ['', ''];
       return t('line:event.conflict', { party, a, b: c });
     }
     case 'check.missed': {
       const link = Object.entries((b.link ?? {}) as Record<string, string>).map(([p, s]) => `${p}: ${t(`line:link.${(linkStates as readonly string[]).includes(s) ? s : 'unknown'}`)}`).join(', ');
-      return t('line:event.checkMissed', { party, ref: refOf(b, 'check') ?? '?', link: link || t('line:link.unknown') });
+      return t('line:event.checkMissed', { party, ref: words(refOf(b, 'check'), ctx), link: link || t('line:link.unknown') });
     }
     case 'line.test':
       return t('line:event.lineTest', { party });
     case 'line.test.reply':
-      return t('line:event.lineTestReply', { party, ref: typeof b.party === 'string' ? `${b.party}:${b.seq}` : '?' });
+      return t('line:event.lineTestReply', { party, ref: words(typeof b.party === 'string' ? `${b.party}:${b.seq}` : undefined, ctx) });
     case 'line.settings':
       return t('line:event.settings', { party });
     case 'template':
@@ -101,7 +104,6 @@ export function EventItem({ item, ctx }: { item: RawItem; ctx: ItemContext }) {
       <time dateTime={new Date(item.time).toISOString()}>{formatTime(item.time, ctx.zone)}</time>
       <span class="tr-event-text">{describe(item, ctx)}</span>
       <Disputed item={item} />
-      <span class="tr-ref">{id}</span>
     </li>
   );
 }
@@ -132,7 +134,6 @@ export function CheckItem({ item, ctx }: { item: RawItem; ctx: ItemContext }) {
       </span>
       <Disputed item={item} />
       {waitingForUs && (status === 'waiting' || status === 'missed') && ctx.canSpeak && <AckButton ctx={ctx} id={id} describedBy={`${dom}-h`} />}
-      <span class="tr-ref">{id}</span>
     </li>
   );
 }

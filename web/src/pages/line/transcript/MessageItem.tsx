@@ -70,7 +70,6 @@ export function MessageItem({ m, ctx }: { m: MessageView; ctx: ItemContext }) {
           </h3>
           {when(m.time, ctx.zone)}
           {m.template !== null && <span class="tr-muted">{t('line:message.template', { number: m.template })}</span>}
-          <span class="tr-ref">{m.id}</span>
         </header>
         {disputed && <DisputedMark party={m.party} id={id} />}
         {waiting && <p class="tr-await-note">{m.precedence === 'FLASH' ? t('line:message.flashAwaitsUs') : t('line:message.awaitsUs')}</p>}

@@ -39,7 +39,7 @@ export function TranslateForm({ ctx, message, onClose }: { ctx: ItemContext; mes
   };
   return (
     <form class="tr-translate" data-testid="translate" onSubmit={submit} aria-labelledby={`${base}-h`}>
-      <h4 id={`${base}-h`}>{t('line:translate.title', { ref: message.id })}</h4>
+      <h4 id={`${base}-h`}>{t('line:translate.title', { ref: `“${message.text.length > 48 ? `${message.text.slice(0, 47)}…` : message.text}” (${message.party})` })}</h4>
       <label for={`${base}-text`} class="tr-grow">
         {t('line:translate.text')}
         <textarea
