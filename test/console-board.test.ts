@@ -91,3 +91,49 @@ test('the board shows only lines the member may read', async () => {
   assert.deepEqual(admin.lines, []);
   assert.ok(admin.alarms.every((a: any) => a.line === null), 'and none of their alarms');
 });
+
+test('EXERCISE traffic is marked everywhere, can be hidden, and is counted apart', { timeout: 90_000 }, async () => {
+  const moscow = await openConsole(browser, M.proc.url, 'duty', PASSWORD);
+  const washington = await openConsole(browser, W.proc.url, 'duty', PASSWORD);
+  try {
+    await moscow.page.goto(`${M.proc.url}/#/lines/aviation/transcript`);
+    const compose = moscow.page.getByTestId('compose');
+    await compose.getByLabel('Message', { exact: true }).fill('Drill: simulated launch.');
+    await compose.getByLabel('Precedence').selectOption('FLASH');
+    await compose.getByTestId('compose-exercise').check();
+    await compose.getByRole('button', { name: /^Send/ }).click();
+    await compose.getByText(/^Sent at \d/).waitFor();
+
+    // At Washington: the alarm says EXERCISE first, and so does the message.
+    const alarm = washington.page.getByTestId('alarm-bar').locator('[data-alarm-kind="flash"]', { hasText: 'Drill: simulated launch.' });
+    await alarm.waitFor({ timeout: 15_000 });
+    assert.match(await alarm.innerText(), /^EXERCISE — FLASH from Moscow \(duty\) on Aviation safety/);
+    await washington.page.goto(`${W.proc.url}/#/lines/aviation/transcript`);
+    const item = washington.page.locator('[data-kind="message"]', { hasText: 'Drill: simulated launch.' });
+    await item.waitFor();
+    assert.equal(await item.locator('[data-exercise="true"]').innerText(), 'EXERCISE');
+    await washington.page.getByTestId('hide-exercise').check();
+    await item.waitFor({ state: 'detached' });
+    await washington.page.getByTestId('hide-exercise').uncheck();
+    await item.waitFor();
+
+    // An exercise call and the counts: apart from the real calls.
+    const drill = await W.as('duty', 'POST', '/v1/lines/aviation/calls', { exercise: true });
+    assert.equal(drill.status, 201);
+    await eventually(async () => (await M.as('duty', 'GET', `/v1/lines/aviation/calls/${drill.json.id}`)).status === 200, 'the drill call at Moscow');
+    assert.equal((await M.as('duty', 'POST', `/v1/lines/aviation/calls/${drill.json.id}/decline`, { reason: 'Drill over.' })).status, 201);
+    const history = await eventually(async () => {
+      const h = (await W.as('duty', 'GET', '/v1/lines/aviation/history')).json;
+      return h.timeline.some((c: any) => c.exercise && c.status === 'declined') && h;
+    }, 'the declined drill in the history');
+    assert.deepEqual(history.exercise, { messages: 1, calls: 1, notices: 0 });
+    assert.equal(history.calls.declined, 0, 'the declined drill is not a declined call');
+    await washington.page.goto(`${W.proc.url}/#/lines/aviation/calls`);
+    await washington.page.locator(`tr[data-call="${drill.json.id}"] [data-exercise="true"]`).waitFor();
+    await washington.page.goto(`${W.proc.url}/#/lines/aviation/history`);
+    assert.match(await washington.page.getByTestId('exercise-counts').innerText(), /EXERCISE\s+Exercise traffic, counted apart: 1 messages, 1 calls, 0 notices/);
+  } finally {
+    await moscow.context.close();
+    await washington.context.close();
+  }
+});

@@ -248,7 +248,7 @@ test('contact history by API, per pair of principals, with CSV export', { timeou
   const csv = await fetchStation(`${M.proc.url}/v1/lines/${line}/history?format=csv`, { headers: { authorization: `Bearer ${M.tokens.duty}` } });
   assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
   const text = await csv.text();
-  assert.match(text, /^time_utc,line,call,from_party,from,to_party,to,status,duration_s,reason\r\n/);
+  assert.match(text, /^time_utc,line,call,from_party,from,to_party,to,status,duration_s,reason,exercise\r\n/);
   assert.match(text, /declined,,The minister is unavailable\./);
   const empty = (await M.as('duty', 'GET', `/v1/lines/${line}/history?from=0&to=1`)).json;
   assert.equal(empty.calls.attempts, 0);

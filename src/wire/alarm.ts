@@ -37,6 +37,7 @@ export const AlarmView = Type.Object({
   acknowledged: Nullable(AlarmAck),
   cleared: Nullable(AlarmClear),
   sounding: Type.Boolean({ description: 'open: neither acknowledged nor cleared' }),
+  exercise: Type.Boolean({ description: 'about exercise traffic (an EXERCISE FLASH, an exercise call)' }),
 });
 export type AlarmView = Static<typeof AlarmView>;
 

@@ -28,6 +28,7 @@ export const CallView = Type.Object({
   durationMs: Nullable(Type.Integer()),
   participants: Type.Array(Type.Object({ party: Type.String(), name: Type.String() })),
   fingerprints: Type.Object({ caller: Nullable(Type.String()), callee: Nullable(Type.String()) }, { description: 'both consoles\' DTLS fingerprints, as their stations signed them' }),
+  exercise: Type.Boolean({ description: 'exercise traffic, not real: shown as EXERCISE, counted apart in the contact history' }),
 });
 export type CallView = Static<typeof CallView>;
 

@@ -36,7 +36,9 @@ export const ContactHistory = Type.Object({
   timeline: Type.Array(Type.Object({
     time: Time(), kind: Type.Literal('call'), call: EntryId, status: Words(callStatuses), from: Type.String(), to: Nullable(Type.String()),
     party: Type.String(), toParty: Type.String(), durationMs: Nullable(Type.Integer()), reason: Type.Optional(Type.String()),
+    exercise: Type.Boolean({ description: 'an exercise call: marked, and left out of every count above' }),
   })),
+  exercise: Type.Object({ messages: Type.Integer(), calls: Type.Integer(), notices: Type.Integer() }, { description: 'exercise traffic of the period, counted apart' }),
 });
 export type ContactHistory = Static<typeof ContactHistory>;
 

@@ -39,6 +39,7 @@ export const MessageView = Type.Object({
   acks: Type.Array(MessageAck),
   translations: Type.Array(MessageTranslation),
   escalations: Type.Array(MessageEscalation),
+  exercise: Type.Boolean({ description: 'exercise traffic, not real: shown as EXERCISE, counted apart in the contact history' }),
   disputed: Type.Optional(Disputed),
 });
 export type MessageView = Static<typeof MessageView>;

@@ -23,6 +23,7 @@ export const NoticeView = Type.Object({
   waitingFor: Type.Array(Type.String()),
   withdrawn: Nullable(Type.Object({ by: Type.String(), time: Time(), reason: Nullable(Type.String()) })),
   conflictsWith: Type.Array(EntryId),
+  exercise: Type.Boolean({ description: 'exercise traffic, not real: shown as EXERCISE, counted apart in the contact history' }),
 });
 export type NoticeView = Static<typeof NoticeView>;
 

@@ -6,7 +6,7 @@ import type { CallView } from '../../wire/call.ts';
 
 export type { CallView };
 
-const CALL_HELP = `hotline call LINE [--to NAME] [--party PARTY]      place a call
+const CALL_HELP = `hotline call LINE [--to NAME] [--party PARTY] [--exercise]      place a call (--exercise: an exercise call, counted apart)
 hotline call place LINE [--to NAME] [--party PARTY] (the same, for a line named like a subcommand)
 hotline call accept LINE ID
 hotline call decline LINE ID [--reason TEXT]
@@ -23,7 +23,7 @@ const answers = ['accept', 'decline', 'cancel', 'end'] as const;
 
 export async function call(argv: string[]) {
   const { values, positionals } = parse('call', argv, {
-    ...connectionOptions, to: { type: 'string' }, party: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean' },
+    ...connectionOptions, to: { type: 'string' }, party: { type: 'string' }, reason: { type: 'string' }, exercise: { type: 'boolean' }, json: { type: 'boolean' },
   }, true);
   if (values.help || positionals.length === 0) return void console.log(CALL_HELP);
   const [first] = positionals;
@@ -35,7 +35,7 @@ export async function call(argv: string[]) {
     const id = itemId(command, positional(command, positionals, 2, 'ID'));
     noMorePositionals(command, positionals, 3);
     if (values.reason !== undefined && kind !== 'decline') throw new HotlineError('bad_request', `${command}: --reason goes with decline only`);
-    if (values.to !== undefined || values.party !== undefined) throw new HotlineError('bad_request', `${command}: --to and --party are for placing a call`);
+    if (values.to !== undefined || values.party !== undefined || values.exercise) throw new HotlineError('bad_request', `${command}: --to, --party and --exercise are for placing a call`);
     const r = await client().json('POST', itemPath(line, 'calls', id, `/${kind}`), kind === 'decline' && values.reason ? { reason: values.reason } : {});
     const done = { accept: 'accepted', decline: 'declined', cancel: 'withdrew', end: 'ended' }[kind];
     return void console.log(values.json ? JSON.stringify(r) : `${done} call ${id}: ${r.id} at ${time(r.time)}`);
@@ -47,6 +47,7 @@ export async function call(argv: string[]) {
   const r = await client().json('POST', linePath(line, '/calls'), {
     ...(values.to ? { to: values.to } : {}),
     ...(values.party ? { toParty: values.party } : {}),
+    ...(values.exercise ? { exercise: true } : {}),
   });
   console.log(values.json ? JSON.stringify(r) : `calling: ${r.id} placed at ${time(r.time)} (see 'hotline calls ${line}')`);
 }

@@ -10,7 +10,7 @@ import { isoTime, itemId, itemPath, linePath, noMorePositionals, number, output,
 import type { ConflictView, NoticeView } from '../../wire/notice.ts';
 
 const HELP = `hotline notice file LINE --kind KIND (--area FILE.geojson | --circle LON,LAT,RADIUS_M)
-                   --lower M --upper M --from TIME --to TIME [--text TEXT] [--lang en]
+                   --lower M --upper M --from TIME --to TIME [--text TEXT] [--lang en] [--exercise]
 hotline notice withdraw LINE ID [--reason TEXT]
 hotline notices LINE [--json]
 
@@ -44,7 +44,7 @@ export async function notice(argv: string[]) {
   const rest = joinNegativeValues(given, ['--lower', '--upper', '--circle']);
   const { values, positionals } = parse('notice', rest, {
     ...connectionOptions, kind: { type: 'string' }, area: { type: 'string' }, circle: { type: 'string' }, lower: { type: 'string' }, upper: { type: 'string' },
-    from: { type: 'string' }, to: { type: 'string' }, text: { type: 'string' }, lang: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean' },
+    from: { type: 'string' }, to: { type: 'string' }, text: { type: 'string' }, lang: { type: 'string' }, reason: { type: 'string' }, exercise: { type: 'boolean' }, json: { type: 'boolean' },
   }, true);
   if (values.help || !sub || sub === 'help' || sub === '--help' || sub === '-h') return void console.log(HELP);
   if (sub === 'file') {
@@ -75,7 +75,7 @@ function noticeBody(values: Record<string, string | boolean | undefined>): Notic
   const upper = number('notice file', required('notice file', v.upper, 'upper'), 'upper')!;
   const start = isoTime('notice file', required('notice file', v.from, 'from'), 'from');
   const end = isoTime('notice file', required('notice file', v.to, 'to'), 'to');
-  const body: NoticeBody = { kind: kind as NoticeBody['kind'], area, altitude: { lower, upper }, window: { start, end }, text: v.text ?? '', ...(v.lang ? { lang: v.lang } : {}) };
+  const body: NoticeBody = { kind: kind as NoticeBody['kind'], area, altitude: { lower, upper }, window: { start, end }, text: v.text ?? '', ...(v.lang ? { lang: v.lang } : {}), ...(v.exercise ? { exercise: true as const } : {}) };
   if (!Value.Check(NoticeArea, area)) throw new HotlineError('bad_request', `notice file: the area is not a GeoJSON Polygon, MultiPolygon or circle the hotline takes: ${firstError(area)}`);
   const problem = checkArea(area) ?? checkNotice(body);
   if (problem) throw new HotlineError('bad_request', `notice file: ${problem.replace('altitude.lower is above altitude.upper', '--lower is above --upper').replace('window.end must be after window.start', '--to must be after --from')}`);

@@ -3,7 +3,7 @@ import { integer, parse } from '../args.ts';
 import { connect, connectionOptions } from '../connection.ts';
 import { linePath, precedence, time } from '../format.ts';
 
-const HELP = `hotline send LINE TEXT… [--precedence FLASH|IMMEDIATE|PRIORITY|ROUTINE] [--lang en]
+const HELP = `hotline send LINE TEXT… [--precedence FLASH|IMMEDIATE|PRIORITY|ROUTINE] [--lang en] [--exercise]
 hotline send LINE --template N [--lang ru] [--precedence P]
 hotline send --line LINE --text TEXT [--lang en]
 
@@ -11,11 +11,13 @@ Appends a message to your party's log on the line and returns once it is on
 disk, printing its id (Party:seq) and time. --precedence sets how soon the
 other side must acknowledge (default ROUTINE, or the template's own);
 --template sends the line's pre-agreed template N in --lang (default: its
-first language) instead of text. See 'hotline templates LINE'.`;
+first language) instead of text. See 'hotline templates LINE'. --exercise
+marks the message as exercise traffic: shown as EXERCISE everywhere, counted
+apart in the contact history.`;
 
 export async function send(argv: string[]) {
   const { values, positionals } = parse('send', argv, {
-    ...connectionOptions, line: { type: 'string' }, text: { type: 'string' }, lang: { type: 'string' }, precedence: { type: 'string' }, template: { type: 'string' }, json: { type: 'boolean' },
+    ...connectionOptions, line: { type: 'string' }, text: { type: 'string' }, lang: { type: 'string' }, precedence: { type: 'string' }, template: { type: 'string' }, exercise: { type: 'boolean' }, json: { type: 'boolean' },
   }, true);
   if (values.help) return void console.log(HELP);
   // The line is --line or the first word; the text is --text or every word after the line.
@@ -33,6 +35,7 @@ export async function send(argv: string[]) {
     ...(template !== undefined ? { template } : { text }),
     ...(values.lang ? { lang: values.lang } : {}),
     ...(prec ? { precedence: prec } : {}),
+    ...(values.exercise ? { exercise: true } : {}),
   });
   console.log(values.json ? JSON.stringify(r) : `sent ${r.id} at ${time(r.time)}`);
 }

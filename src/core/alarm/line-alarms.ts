@@ -31,7 +31,7 @@ export function lineAlarms(s: LineState, entries: Entry[]): AlarmChange[] {
         if (!m || !kind) break;
         const ours = m.acks.find((a) => a.party === s.me);
         // Raised even when already acknowledged (a message folded after its ack): the record shows it, cleared.
-        out.push({ type: 'raise', key: alarmKey.message(line, id), kind, at: e.time, line, item: id, party: m.party, precedence: m.precedence });
+        out.push({ type: 'raise', key: alarmKey.message(line, id), kind, at: e.time, line, item: id, party: m.party, precedence: m.precedence, ...(m.exercise ? { detail: { exercise: true } } : {}) });
         if (ours) out.push({ type: 'clear', key: alarmKey.message(line, id), at: ours.time, why: 'acknowledged', by: ours.by });
         break;
       }
@@ -52,7 +52,7 @@ export function lineAlarms(s: LineState, entries: Entry[]): AlarmChange[] {
       case 'call.request': {
         const c = s.calls.get(id);
         if (!c || c.toParty !== s.me || c.party === s.me) break;
-        out.push({ type: 'raise', key: alarmKey.call(line, id), kind: 'call', at: e.time, line, item: id, party: c.party, detail: { from: c.from, ...(c.to ? { to: c.to } : {}) } });
+        out.push({ type: 'raise', key: alarmKey.call(line, id), kind: 'call', at: e.time, line, item: id, party: c.party, detail: { from: c.from, ...(c.to ? { to: c.to } : {}), ...(c.exercise ? { exercise: true } : {}) } });
         out.push(...callSettled(s, line, id));
         break;
       }

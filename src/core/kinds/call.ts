@@ -17,6 +17,7 @@ export const CallRequestBody = Type.Object(
     to: Type.Optional(PersonName),
     toParty: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     fingerprint: Type.Optional(DtlsFingerprint),
+    exercise: Type.Optional(Type.Literal(true, { description: 'exercise traffic: shown as EXERCISE everywhere, counted apart in the contact history' })),
   },
   { additionalProperties: false },
 );
@@ -30,6 +31,7 @@ export const CallRequestEntryBody = Type.Object(
     /** When the caller's station gives up and records the call unanswered (ms since the epoch). */
     ringUntil: Type.Integer({ minimum: 0 }),
     fingerprint: Type.Optional(DtlsFingerprint),
+    exercise: Type.Optional(Type.Literal(true, { description: 'exercise traffic: shown as EXERCISE everywhere, counted apart in the contact history' })),
   },
   { additionalProperties: false },
 );

@@ -17,6 +17,7 @@ export const MessageBody = Type.Object(
     lang: Type.Optional(LanguageTag),
     precedence: Type.Optional(PrecedenceSchema),
     template: Type.Optional(Type.Integer({ minimum: 1, maximum: 999, description: 'send the line\'s template with this number, in `lang`' })),
+    exercise: Type.Optional(Type.Literal(true, { description: 'exercise traffic: shown as EXERCISE everywhere, counted apart in the contact history' })),
   },
   { additionalProperties: false },
 );
@@ -37,6 +38,7 @@ export const MessageEntryBody = Type.Object(
     /** Milliseconds since the epoch by which the other side should acknowledge. */
     ackBy: Type.Optional(Type.Integer({ minimum: 0 })),
     template: Type.Optional(Type.Integer({ minimum: 1, maximum: 999 })),
+    exercise: Type.Optional(Type.Literal(true, { description: 'exercise traffic: shown as EXERCISE everywhere, counted apart in the contact history' })),
   },
   { additionalProperties: false },
 );

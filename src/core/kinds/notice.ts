@@ -37,6 +37,7 @@ export const NoticeBody = Type.Object(
     }),
     text: Text({ maxLength: 8000 }),
     lang: Type.Optional(LanguageTag),
+    exercise: Type.Optional(Type.Literal(true, { description: 'exercise traffic: shown as EXERCISE everywhere, counted apart in the contact history' })),
   },
   { additionalProperties: false },
 );
@@ -45,7 +46,7 @@ export type NoticeBody = Static<typeof NoticeBody>;
 // As signed: the fold keeps the rules entries were written under, so stations
 // of different versions derive the same state from the same entries.
 export const NoticeEntryBody = Type.Object(
-  { kind: NoticeKind, area: NoticeArea, altitude: AltitudeBand, window: TimeWindow, text: Type.String({ maxLength: 8000 }), lang: Type.Optional(LanguageTag), from: PersonName },
+  { kind: NoticeKind, area: NoticeArea, altitude: AltitudeBand, window: TimeWindow, text: Type.String({ maxLength: 8000 }), lang: Type.Optional(LanguageTag), from: PersonName, exercise: Type.Optional(Type.Literal(true, { description: 'exercise traffic: shown as EXERCISE everywhere, counted apart in the contact history' })) },
   { additionalProperties: false },
 );
 export type NoticeEntryBody = Static<typeof NoticeEntryBody>;

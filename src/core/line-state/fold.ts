@@ -97,6 +97,7 @@ function apply(s: LineState, e: Entry): string | undefined {
         id: stamp.id, party: stamp.party, seq: stamp.seq, time: stamp.time, seen: stamp.seen,
         from: b.from, text: b.text, lang: b.lang, precedence: b.precedence ?? 'ROUTINE', ackBy: b.ackBy, template: b.template,
         acks: [], translations: [], escalations: [],
+        ...(b.exercise ? { exercise: true as const } : {}),
       });
       if (e.party !== s.me) s.openIncoming.add(stamp.id);
       else if (s.line.parties.length > 1) s.openOutgoing.add(stamp.id);
@@ -143,7 +144,7 @@ function apply(s: LineState, e: Entry): string | undefined {
     case CALL_REQUEST: {
       if (!is.request(b)) return bad();
       if (b.toParty === e.party || !s.line.parties.some((p) => p.name === b.toParty)) return bad();
-      s.calls.set(stamp.id, { ...stamp, from: b.from, toParty: b.toParty, to: b.to, ringUntil: b.ringUntil, fingerprint: b.fingerprint, answers: [], ends: [] });
+      s.calls.set(stamp.id, { ...stamp, from: b.from, toParty: b.toParty, to: b.to, ringUntil: b.ringUntil, fingerprint: b.fingerprint, answers: [], ends: [], ...(b.exercise ? { exercise: true as const } : {}) });
       return;
     }
     case CALL_ACCEPT:
@@ -184,7 +185,7 @@ function apply(s: LineState, e: Entry): string | undefined {
     }
     case NOTICE_KIND: {
       if (!is.notice(b) || checkNotice(b)) return bad();
-      const notice = { ...stamp, from: b.from, kind: b.kind, area: b.area, altitude: b.altitude, window: b.window, text: b.text, lang: b.lang, acks: [] };
+      const notice = { ...stamp, from: b.from, kind: b.kind, area: b.area, altitude: b.altitude, window: b.window, text: b.text, lang: b.lang, acks: [], ...(b.exercise ? { exercise: true as const } : {}) };
       s.notices.set(stamp.id, notice);
       for (const other of s.notices.values()) {
         if (other.party === notice.party || !noticesConflict(notice, other)) continue;

@@ -176,7 +176,7 @@ test('March: three declines, one unanswered, an hour-long call; pairs sorted by 
   ]);
   assert.deepEqual(h.timeline[0], {
     time: utc(2026, 3, 2, 10), kind: 'call', call: 'Washington:3', status: 'declined',
-    from: 'Hegseth', to: 'Belousov', party: W, toParty: M, durationMs: null, reason: 'Not now',
+    from: 'Hegseth', to: 'Belousov', party: W, toParty: M, durationMs: null, reason: 'Not now', exercise: false,
   });
   assert.ok(!('reason' in h.timeline[1]));
   assert.equal(h.timeline[5].to, 'Caine');
@@ -272,14 +272,14 @@ test('CSV: RFC 4180 quoting, CRLF, ISO times, formula injection defused', () => 
 
   const csv = historyCsv(contactHistory(s.state(), MARCH, NOW));
   assert.equal(csv, [
-    'time_utc,line,call,from_party,from,to_party,to,status,duration_s,reason\r\n',
-    '2026-03-02T10:00:00.000Z,washington-moscow,Washington:0,Washington,Hegseth,Moscow,Belousov,declined,,"Not now, ""after the strike"""\r\n',
-    '2026-03-05T14:00:00.000Z,washington-moscow,Washington:1,Washington,Hegseth,Moscow,Belousov,declined,,"\'=HYPERLINK(""http://evil.example"",""click"")"\r\n',
-    '2026-03-20T16:00:00.000Z,washington-moscow,Washington:2,Washington,Hegseth,Moscow,Belousov,ended,3600.5,\r\n',
-    '2026-03-21T08:30:15.007Z,washington-moscow,Moscow:3,Moscow,Belousov,Washington,,declined,,"\'+1 call back\nlater"\r\n',
-    '2026-03-22T09:00:00.000Z,washington-moscow,Washington:5,Washington,\'@Hegseth,Moscow,,declined,,\'-2\r\n',
+    'time_utc,line,call,from_party,from,to_party,to,status,duration_s,reason,exercise\r\n',
+    '2026-03-02T10:00:00.000Z,washington-moscow,Washington:0,Washington,Hegseth,Moscow,Belousov,declined,,"Not now, ""after the strike""",\r\n',
+    '2026-03-05T14:00:00.000Z,washington-moscow,Washington:1,Washington,Hegseth,Moscow,Belousov,declined,,"\'=HYPERLINK(""http://evil.example"",""click"")",\r\n',
+    '2026-03-20T16:00:00.000Z,washington-moscow,Washington:2,Washington,Hegseth,Moscow,Belousov,ended,3600.5,,\r\n',
+    '2026-03-21T08:30:15.007Z,washington-moscow,Moscow:3,Moscow,Belousov,Washington,,declined,,"\'+1 call back\nlater",\r\n',
+    '2026-03-22T09:00:00.000Z,washington-moscow,Washington:5,Washington,\'@Hegseth,Moscow,,declined,,\'-2,\r\n',
   ].join(''));
-  assert.equal(historyCsv(contactHistory(s.state(), { from: MARCH.to }, NOW)), 'time_utc,line,call,from_party,from,to_party,to,status,duration_s,reason\r\n');
+  assert.equal(historyCsv(contactHistory(s.state(), { from: MARCH.to }, NOW)), 'time_utc,line,call,from_party,from,to_party,to,status,duration_s,reason,exercise\r\n');
 });
 
 test('csvField', () => {
@@ -342,4 +342,22 @@ test('isoUtc agrees with toISOString over the whole range of Date', () => {
 test('history.ts keeps the core pure: no clock, no Date object', () => {
   const source = readFileSync(new URL('./history.ts', import.meta.url), 'utf8');
   assert.doesNotMatch(source, /\b(Date\.now|new Date\(|Math\.random|process\.|setTimeout|setInterval)\b/);
+});
+
+test('exercise traffic is on the timeline, marked, and counted apart from the real contact', () => {
+  const s = new Scenario(lineOf([W, M]));
+  const real = s.call(W, utc(2026, 3, 2, 10), 'Hegseth', M);
+  s.write(M, utc(2026, 3, 2, 10, 1), 'call.accept', { call: real, by: 'Belousov' });
+  const drill = s.write(W, utc(2026, 3, 3, 10), 'call.request', { from: 'Hegseth', toParty: M, ringUntil: utc(2026, 3, 3, 10, 2), exercise: true });
+  s.write(M, utc(2026, 3, 3, 10, 1), 'call.decline', { call: drill, by: 'Belousov' });
+  const flash = s.write(W, utc(2026, 3, 4, 10), 'message', { text: 'EXERCISE EXERCISE EXERCISE', from: 'duty', precedence: 'FLASH', exercise: true });
+  s.write(M, utc(2026, 3, 4, 10, 30), 'ack', { ref: flash, by: 'Belousov' });
+
+  const h = contactHistory(s.state(), MARCH, NOW);
+  assert.deepEqual([h.calls.attempts, h.calls.accepted, h.calls.declined], [1, 1, 0], 'the drill is not in the counts');
+  assert.deepEqual(h.pairs.map((p) => p.attempts), [1]);
+  assert.equal(h.ackMedianMs.FLASH.count, 0, 'nor in the medians');
+  assert.deepEqual(h.exercise, { messages: 1, calls: 1, notices: 0 });
+  assert.deepEqual(h.timeline.map((c) => [c.status, c.exercise]), [['accepted', false], ['declined', true]]);
+  assert.match(historyCsv(h), /,declined,,,yes\r\n$/);
 });

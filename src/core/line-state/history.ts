@@ -70,6 +70,15 @@ export interface TimelineCall {
   durationMs: number | null;
   /** The reason given with the answer that counts, if any. */
   reason?: string;
+  /** An exercise call: on the timeline, marked, and out of the counts above. */
+  exercise: boolean;
+}
+
+/** Exercise traffic in the period, counted apart from the real contact. */
+export interface ExerciseCounts {
+  messages: number;
+  calls: number;
+  notices: number;
 }
 
 export interface ContactHistory {
@@ -84,6 +93,8 @@ export interface ContactHistory {
   checks: CheckCounts;
   /** Every call placed in the period, in order (time, then party, then position). */
   timeline: TimelineCall[];
+  /** Exercise messages, calls and notices of the period: none of them is in the counts, pairs or medians above. */
+  exercise: ExerciseCounts;
 }
 
 export function contactHistory(state: LineState, q: HistoryQuery, now: number): ContactHistory {
@@ -98,6 +109,18 @@ export function contactHistory(state: LineState, q: HistoryQuery, now: number): 
     const spoke = o.status === 'accepted' || o.status === 'ended';
     const calleeName = call.to ?? (spoke ? o.answer?.by ?? null : null);
     const durationMs = o.status === 'ended' && o.startedAt !== undefined && o.endedAt !== undefined ? o.endedAt - o.startedAt : null;
+    const timelineItem = (): TimelineCall => {
+      const item: TimelineCall = {
+        time: call.time, kind: 'call', call: call.id, status: o.status, from: call.from, to: calleeName,
+        party: call.party, toParty: call.toParty, durationMs, exercise: call.exercise === true,
+      };
+      if (o.answer?.reason !== undefined) item.reason = o.answer.reason;
+      return item;
+    };
+    if (call.exercise) {
+      timeline.push(timelineItem());
+      continue;
+    }
 
     const key = JSON.stringify([call.party, call.from, call.toParty, calleeName]);
     let pair = pairs.get(key);
@@ -119,13 +142,13 @@ export function contactHistory(state: LineState, q: HistoryQuery, now: number): 
     }
     if (durationMs !== null) pair.talkMs += durationMs;
 
-    const item: TimelineCall = {
-      time: call.time, kind: 'call', call: call.id, status: o.status, from: call.from, to: calleeName,
-      party: call.party, toParty: call.toParty, durationMs,
-    };
-    if (o.answer?.reason !== undefined) item.reason = o.answer.reason;
-    timeline.push(item);
+    timeline.push(timelineItem());
   }
+  const exercise: ExerciseCounts = {
+    messages: [...state.messages.values()].filter((m) => m.exercise && inPeriod(m.time)).length,
+    calls: periodCalls.filter((c) => c.exercise).length,
+    notices: [...state.notices.values()].filter((n) => n.exercise && inPeriod(n.time)).length,
+  };
 
   return {
     line: state.line.id,
@@ -136,13 +159,14 @@ export function contactHistory(state: LineState, q: HistoryQuery, now: number): 
     ackMedianMs: ackLatencies(state, inPeriod, now),
     checks: checkCounts(state, inPeriod, now),
     timeline,
+    exercise,
   };
 }
 
 function ackLatencies(state: LineState, inPeriod: (time: number) => boolean, now: number): Record<Precedence, AckLatency> {
   const samples = Object.fromEntries(precedences.map((p) => [p, [] as number[]])) as Record<Precedence, number[]>;
   for (const m of state.messages.values()) {
-    if (!inPeriod(m.time)) continue;
+    if (!inPeriod(m.time) || m.exercise) continue;
     const acks = [...messageProgress(state, m, now).acks.values()];
     if (acks.length === 0) continue;
     const first = Math.min(...acks.map((a) => a.time));
@@ -208,7 +232,7 @@ function comparePairs(a: PairHistory, b: PairHistory): number {
 // ---------------------------------------------------------------------------
 // CSV export
 
-const CSV_HEADER = ['time_utc', 'line', 'call', 'from_party', 'from', 'to_party', 'to', 'status', 'duration_s', 'reason'];
+const CSV_HEADER = ['time_utc', 'line', 'call', 'from_party', 'from', 'to_party', 'to', 'status', 'duration_s', 'reason', 'exercise'];
 
 /**
  * The timeline as RFC 4180 CSV: a header row, then one row per call, every
@@ -220,7 +244,7 @@ export function historyCsv(h: ContactHistory): string {
   for (const c of h.timeline) {
     rows.push([
       isoUtc(c.time), h.line, c.call, c.party, c.from, c.toParty, c.to ?? '', c.status,
-      c.durationMs === null ? '' : seconds(c.durationMs), c.reason ?? '',
+      c.durationMs === null ? '' : seconds(c.durationMs), c.reason ?? '', c.exercise ? 'yes' : '',
     ].map(csvField));
   }
   return rows.map((r) => `${r.join(',')}\r\n`).join('');

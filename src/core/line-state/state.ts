@@ -19,6 +19,8 @@ export interface MessageState extends Stamp {
   /** Absent on messages written before deadlines existed. */
   ackBy?: number;
   template?: number;
+  /** Exercise traffic, not real: marked everywhere and counted apart. */
+  exercise?: true;
   acks: AckRecord[];
   translations: TranslationRecord[];
   escalations: EscalationRecord[];
@@ -33,6 +35,7 @@ export interface CallState extends Stamp {
   to?: string;
   ringUntil: number;
   fingerprint?: string;
+  exercise?: true;
   /** Every answer recorded, valid or not; callOutcome decides which counts. */
   answers: CallAnswer[];
   ends: Array<Stamp & { by: string }>;
@@ -48,6 +51,7 @@ export interface NoticeState extends Stamp {
   window: { start: number; end: number };
   text: string;
   lang?: string;
+  exercise?: true;
   acks: AckRecord[];
   withdrawn?: Stamp & { by: string; reason?: string };
 }

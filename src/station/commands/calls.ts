@@ -25,6 +25,7 @@ export async function placeCall(station: Station, actor: Member, lineId: string,
     from: actor.name, toParty, ringUntil: station.clock() + ownSettings(state).ringSeconds * 1000,
     ...(request.to ? { to: request.to } : {}),
     ...(request.fingerprint ? { fingerprint: request.fingerprint } : {}),
+    ...(request.exercise ? { exercise: true as const } : {}),
   };
   return station.appender.append({ line: line.id, kind: CALL_REQUEST, body });
 }

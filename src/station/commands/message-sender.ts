@@ -36,6 +36,7 @@ export async function sendMessage(station: Station, actor: Member, lineId: strin
     text, from: actor.name, precedence, ackBy: station.clock() + settings.deadlines[precedence] * 1000,
     ...(body.lang ? { lang: body.lang } : {}),
     ...(body.template !== undefined ? { template: body.template } : {}),
+    ...(body.exercise ? { exercise: true as const } : {}),
   };
   return station.appender.append({ line: line.id, kind: MESSAGE_KIND, body: stored });
 }

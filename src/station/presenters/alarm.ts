@@ -28,6 +28,7 @@ export function alarmWords(change: AlarmRaise, state: LineState | undefined): Wo
   const check = item ? state?.checks.get(item) : undefined;
   if (check) Object.assign(words, { slot: check.slot, time: check.at });
   for (const [k, v] of Object.entries(change.detail ?? {})) {
+    if (k === 'exercise') continue;
     if (typeof v === 'string' || typeof v === 'number') words[k] = v;
     // A check call's link readings, one per party that did not answer: "Moscow (link up)".
     else if (v && typeof v === 'object' && !Array.isArray(v)) words[k] = Object.entries(v).map(([p, s]) => `${p} (${s})`).join(', ');
@@ -60,5 +61,6 @@ export function presentAlarm(a: AlarmRecord): AlarmView {
     acknowledged: a.ackedBy !== null && a.ackedAt !== null ? { by: a.ackedBy, at: a.ackedAt } : null,
     cleared: a.clearedAt !== null ? { at: a.clearedAt, why: a.clearedWhy ?? '', by: a.clearedBy } : null,
     sounding: a.ackedAt === null && a.clearedAt === null,
+    exercise: a.subject.detail?.exercise === true,
   };
 }

@@ -14,5 +14,6 @@ export function presentCall(c: CallState): CallView {
     // Both consoles' DTLS fingerprints, as their stations signed them: a station
     // relaying different keys would have to sign its own into the record.
     fingerprints: { caller: c.fingerprint ?? null, callee: o.status === 'accepted' || o.status === 'ended' ? (o.answer?.fingerprint ?? null) : null },
+    exercise: c.exercise === true,
   };
 }

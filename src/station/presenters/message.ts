@@ -15,7 +15,7 @@ export function presentMessage(s: LineState, m: MessageState, receipts: Map<stri
   const status: MessageStatus = p.status === 'acknowledged' ? 'acknowledged' : p.status === 'overdue' ? 'overdue' : deliveredTo.length === others.length ? 'delivered' : 'sent';
   const view: MessageView = {
     id: m.id, party: m.party, seq: m.seq, time: m.time, from: m.from, text: m.text, lang: m.lang ?? null,
-    precedence: m.precedence, ackBy: m.ackBy ?? null, template: m.template ?? null,
+    precedence: m.precedence, ackBy: m.ackBy ?? null, template: m.template ?? null, exercise: m.exercise === true,
     status, deliveredTo, waitingFor: p.waitingFor,
     acks: [...p.acks.entries()].map(([party, a]) => ({ party, by: a.by, time: a.time, id: a.id })),
     translations: m.translations.map((t) => ({ id: t.id, party: t.party, time: t.time, translator: t.translator, lang: t.lang, stage: t.stage, text: t.text })),

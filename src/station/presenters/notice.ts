@@ -14,6 +14,7 @@ export function presentNotice(s: LineState, n: NoticeState): NoticeView {
     waitingFor: s.line.parties.map((p) => p.name).filter((p) => p !== n.party && !acks.has(p)),
     withdrawn: n.withdrawn ? { by: n.withdrawn.by, time: n.withdrawn.time, reason: n.withdrawn.reason ?? null } : null,
     conflictsWith: conflictsWith.sort(),
+    exercise: n.exercise === true,
   };
 }
 

@@ -15,7 +15,8 @@ export const SELF_NAMED = new Set(['flash', 'immediate']);
 export function alarmText(a: AlarmView): string {
   const w = a.words;
   const status = typeof w.status === 'string' ? t(`alarm.linkStatus.${w.status}`) : '';
-  const text = t(`alarm.${a.kind}`, { ...w, line: w.line ?? t('alarm.station'), status });
+  const said = t(`alarm.${a.kind}`, { ...w, line: w.line ?? t('alarm.station'), status });
+  const text = a.exercise ? `${t('exercise.word')} — ${said}` : said;
   // An escalation names the person it is for: say so to them, plainly.
   return a.kind === 'deadline' && w.notify && w.notify === me.value?.name ? `${text} ${t('alarm.forYou')}` : text;
 }

@@ -10,6 +10,7 @@ import { speaks } from '../../../../src/wire/speaking.ts';
 import type { CallView } from '../../calls/types.ts';
 import '../../calls/calls.css';
 import type { LineView } from '../../../../src/wire/line.ts';
+import { ExerciseMark } from '../../components/ExerciseMark.tsx';
 
 /** The line's calls, newest first, with their outcomes; and a form to place one. */
 export function Calls({ line }: { line: LineView }) {
@@ -42,8 +43,8 @@ export function Calls({ line }: { line: LineView }) {
             {calls.map((c) => {
               const who = whoCalled(c);
               return (
-                <tr key={c.id} data-call={c.id} data-status={c.status}>
-                  <td>{formatTime(c.time, zone.value)}</td>
+                <tr key={c.id} data-call={c.id} data-status={c.status} class={c.exercise ? 'is-exercise' : undefined}>
+                  <td>{formatTime(c.time, zone.value)}{c.exercise && <> <ExerciseMark /></>}</td>
                   <td>{who.from}</td>
                   <td>{who.to}</td>
                   <td class={`call-status-${c.status}`}>{outcome(c)}</td>

@@ -12,6 +12,7 @@ import { precedences } from '../../../../src/wire/precedence.ts';
 import type { ContactHistory } from '../../../../src/wire/history.ts';
 import type { LinkHistory, LinkList, LinkProtectionView } from '../../../../src/wire/link.ts';
 import '../../charts/history.css';
+import { ExerciseMark } from '../../components/ExerciseMark.tsx';
 
 type Period = '7d' | '30d' | 'all';
 const periods: Period[] = ['7d', '30d', 'all'];
@@ -126,6 +127,9 @@ export function History({ line }: { line: LineView }) {
                 <dt>{t('history:count.cancelled')}</dt><dd>{h.calls.cancelled}</dd>
                 <dt>{t('history:count.lastSpoke')}</dt><dd>{formatTime(h.calls.lastSpoke, z)}</dd>
               </dl>
+              {(h.exercise.messages + h.exercise.calls + h.exercise.notices) > 0 && (
+                <p class="is-exercise" data-testid="exercise-counts"><ExerciseMark /> {t('exercise.count', h.exercise)}</p>
+              )}
             </div>
             <div class="card">
               <h3>{t('history:summary.ack')}</h3>

@@ -11,6 +11,7 @@ import { partyStyles, type ConflictView, type NoticeArea, type NoticeView, type 
 import { utcToZoned, zonedToUtc } from '../../map/zoned-time.ts';
 import type { LineView } from '../../../../src/wire/line.ts';
 import '../../map/notices.css';
+import { ExerciseMark } from '../../components/ExerciseMark.tsx';
 
 // The map (d3-geo and the bundled country shapes) is loaded with the tab, not with the console.
 type MapModule = typeof import('../../map/NoticeMap.tsx');
@@ -175,7 +176,7 @@ function NoticeItem(props: {
   const titleId = `notice-${n.id.replace(/\W/g, '-')}`;
   return (
     <li
-      class={`notice-item${conflict ? ' conflict' : ''}${n.withdrawn ? ' withdrawn' : ''}${selected ? ' selected' : ''}`}
+      class={`notice-item${conflict ? ' conflict' : ''}${n.withdrawn ? ' withdrawn' : ''}${selected ? ' selected' : ''}${n.exercise ? ' is-exercise' : ''}`}
       data-notice={n.id}
       data-party={n.party}
       onMouseEnter={() => onSelect(n.id)}
@@ -187,6 +188,7 @@ function NoticeItem(props: {
         <span class="notice-no" style={style ? { borderColor: style.colour } : undefined}>{number}</span>
         {map && style && <map.Swatch style={style} index={index} />}
         <span>{t(`notices:kind.${n.kind}`)} · {n.party}{mine ? ` ${t('notices:legend.ours')}` : ''}</span>
+        {n.exercise && <ExerciseMark />}
         {conflict && (
           <strong class="conflict-badge" data-conflict="true">
             <span aria-hidden="true">⚠ </span>{t('notices:conflict')}
@@ -260,6 +262,7 @@ function FileNotice({ line, drawing, setDrawing, picked, clearPicked, onDraft, r
 }) {
   const z = zone.value;
   const [kind, setKind] = useState<string>('flight_operations');
+  const [exercise, setExercise] = useState(false);
   const [text, setText] = useState('');
   const [lower, setLower] = useState('0');
   const [upper, setUpper] = useState('10000');
@@ -314,7 +317,7 @@ function FileNotice({ line, drawing, setDrawing, picked, clearPicked, onDraft, r
     if ('error' in area) return setError(area.error);
     setBusy(true);
     try {
-      const r = await post<{ id: string }>(lineUrl(line.id, '/notices'), { kind, text: text.trim(), altitude: { lower: lo, upper: hi }, window: { start: s, end: en }, area: area.area, lang: lang.value });
+      const r = await post<{ id: string }>(lineUrl(line.id, '/notices'), { kind, text: text.trim(), altitude: { lower: lo, upper: hi }, window: { start: s, end: en }, area: area.area, lang: lang.value, ...(exercise ? { exercise: true } : {}) });
       setStatus(t('notices:form.filed', { id: r.id }));
       setText('');
       setPolygon('');
@@ -337,6 +340,9 @@ function FileNotice({ line, drawing, setDrawing, picked, clearPicked, onDraft, r
             <select name="kind" value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
               {noticeKinds.map((k) => <option key={k} value={k}>{t(`notices:kind.${k}`)}</option>)}
             </select>
+          </label>
+          <label class="tr-exercise-choice">
+            <input type="checkbox" name="exercise" checked={exercise} onChange={(e) => setExercise(e.currentTarget.checked)} /> {t('exercise.compose')}
           </label>
         </div>
         <label class="wide">

@@ -10,7 +10,7 @@ import { indexEntries, useTranscript } from './transcript/data.ts';
 import { CheckItem, EventItem } from './transcript/EventItem.tsx';
 import { awaitsUs, MessageItem } from './transcript/MessageItem.tsx';
 import { flashTone } from './transcript/sound.ts';
-import { domId, idOf, type MessageView, type RawItem } from './transcript/types.ts';
+import { domId, idOf, refOf, type MessageView, type RawItem } from './transcript/types.ts';
 import './transcript/transcript.css';
 
 type Row = { type: 'item'; item: RawItem } | { type: 'tests'; items: RawItem[] };
@@ -18,10 +18,22 @@ const TEST_KINDS = new Set(['line.test', 'line.test.reply']);
 /** How far the station's clock may be behind ours before the console stops asking it whether a deadline passed. */
 const SKEW_MS = 10_000;
 
-/** Groups runs of line tests into one muted row unless the reader asked to see each. */
-function rowsOf(items: RawItem[], showTests: boolean): Row[] {
+/**
+ * Groups runs of line tests into one muted row unless the reader asked to see
+ * each; leaves out exercise traffic (marked so by its author, and whatever
+ * answers it) when the reader asked to hide it.
+ */
+function rowsOf(items: RawItem[], showTests: boolean, hideExercise: boolean): Row[] {
   const rows: Row[] = [];
+  const exercise = new Set<string>();
   for (const item of items) {
+    if (hideExercise) {
+      const about = refOf(item.body, 'ref') ?? refOf(item.body, 'call') ?? refOf(item.body, 'notice');
+      if (item.body?.exercise === true || (about && exercise.has(about))) {
+        exercise.add(idOf(item));
+        continue;
+      }
+    }
     if (!showTests && TEST_KINDS.has(item.kind)) {
       const last = rows[rows.length - 1];
       if (last?.type === 'tests') last.items.push(item);
@@ -39,6 +51,7 @@ function rowsOf(items: RawItem[], showTests: boolean): Row[] {
 export function Transcript({ line }: { line: LineView }) {
   const { data, error, refresh, earlier, loadingEarlier } = useTranscript(line.id);
   const [showTests, setShowTests] = useState(false);
+  const [hideExercise, setHideExercise] = useState(false);
   const [polite, setPolite] = useState('');
   const scroller = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLOListElement>(null);
@@ -124,7 +137,7 @@ export function Transcript({ line }: { line: LineView }) {
     return error ? <p role="alert" class="error">{t('error.generic', { message: error })}</p> : <p role="status">{t('loading')}</p>;
   }
 
-  const rows = rowsOf(data.items, showTests);
+  const rows = rowsOf(data.items, showTests, hideExercise);
   const flashWaiting = [...views.values()].filter((m) => m.precedence === 'FLASH' && awaitsUs(m, us));
   const shown = data.items.length;
 
@@ -160,6 +173,10 @@ export function Transcript({ line }: { line: LineView }) {
         <label class="tr-check-label">
           <input type="checkbox" checked={showTests} onChange={(e) => setShowTests(e.currentTarget.checked)} />
           {t('line:tests.show')}
+        </label>
+        <label class="tr-check-label">
+          <input type="checkbox" checked={hideExercise} onChange={(e) => setHideExercise(e.currentTarget.checked)} data-testid="hide-exercise" />
+          {t('exercise.hide')}
         </label>
         {data.pending > 0 && <p class="tr-pending">{t('line:pending', { count: data.pending })}</p>}
         {error && <p role="alert" class="error">{t('line:refreshFailed', { message: error })}</p>}

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { lineUrl, post } from '../../../api/client.ts';
-import { lang } from '../../../app/session.ts';
+import { lang, zone } from '../../../app/session.ts';
+import { formatTime } from '../../../i18n/index.ts';
 import { t } from '../../../app/t.ts';
 import { LanguageField, languageName } from './language.tsx';
 import { precedences } from '../../../../../src/wire/precedence.ts';
@@ -11,6 +12,7 @@ import type { Template } from './types.ts';
 export function Compose({ lineId, templates, onSent }: { lineId: string; templates: Template[]; onSent(): Promise<void> | void }) {
   const [text, setText] = useState('');
   const [precedence, setPrecedence] = useState<string>('ROUTINE');
+  const [exercise, setExercise] = useState(false);
   const [language, setLanguage] = useState<string>(lang.value);
   const [number, setNumber] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
@@ -48,12 +50,12 @@ export function Compose({ lineId, templates, onSent }: { lineId: string; templat
     setBusy(true);
     setError('');
     try {
-      const body = template ? { template: template.number, lang: language, precedence } : { text, lang: language, precedence };
-      const r = await post<{ id: string }>(lineUrl(lineId, '/messages'), body);
+      const body = { ...(template ? { template: template.number } : { text }), lang: language, precedence, ...(exercise ? { exercise: true } : {}) };
+      const r = await post<{ time: number }>(lineUrl(lineId, '/messages'), body);
       setText('');
       setNumber(null);
       setPrecedence('ROUTINE');
-      setDone(t('line:compose.sent', { ref: r.id }));
+      setDone(t('line:compose.sent', { time: formatTime(r.time, zone.value, 'time') }));
       await onSent();
       area.current?.focus();
     } catch (err) {
@@ -64,7 +66,7 @@ export function Compose({ lineId, templates, onSent }: { lineId: string; templat
   };
 
   return (
-    <form class={`tr-compose tr-compose-${precedence}`} data-testid="compose" onSubmit={submit} aria-labelledby="tr-compose-h" noValidate>
+    <form class={`tr-compose tr-compose-${precedence}${exercise ? ' tr-compose-exercise' : ''}`} data-testid="compose" onSubmit={submit} aria-labelledby="tr-compose-h" noValidate>
       <h2 id="tr-compose-h">{t('line:compose.title')}</h2>
       <div class="tr-row">
         <label for="tr-compose-template">
@@ -83,6 +85,9 @@ export function Compose({ lineId, templates, onSent }: { lineId: string; templat
           </select>
         </label>
         <LanguageField id="tr-compose" label={t('line:compose.lang')} value={language} onChange={setLanguage} />
+        <label class="tr-exercise-choice">
+          <input type="checkbox" checked={exercise} onChange={(e) => setExercise(e.currentTarget.checked)} data-testid="compose-exercise" /> {t('exercise.compose')}
+        </label>
       </div>
       {template ? (
         <section class="tr-template-preview" aria-labelledby="tr-compose-tpl-h" data-template={template.number}>

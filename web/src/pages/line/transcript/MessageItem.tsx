@@ -7,6 +7,7 @@ import type { ItemContext } from './context.ts';
 import { languageName } from './language.tsx';
 import { TranslateForm } from './TranslateForm.tsx';
 import { domId, type MessageStatus, type MessageView } from './types.ts';
+import { ExerciseMark } from '../../../components/ExerciseMark.tsx';
 
 /** A message from another party that our party has not acknowledged yet, as the station says. */
 export function awaitsUs(m: MessageView, us: string): boolean {
@@ -56,7 +57,7 @@ export function MessageItem({ m, ctx }: { m: MessageView; ctx: ItemContext }) {
   const id = domId(m.id);
   // The station marks both views; either one is enough (a live message event may come before the transcript is read again).
   const disputed = m.disputed === true || ctx.entries.get(m.id)?.disputed === true;
-  const classes = ['tr-item', 'tr-message', `tr-prec-${m.precedence}`, incoming ? 'tr-incoming' : 'tr-ours', waiting ? 'tr-awaiting' : '', status === 'overdue' ? 'tr-is-overdue' : '', disputed ? 'tr-is-disputed' : ''];
+  const classes = ['tr-item', 'tr-message', `tr-prec-${m.precedence}`, incoming ? 'tr-incoming' : 'tr-ours', waiting ? 'tr-awaiting' : '', status === 'overdue' ? 'tr-is-overdue' : '', disputed ? 'tr-is-disputed' : '', m.exercise ? 'tr-exercise' : ''];
   const hasTranslations = m.translations.length > 0;
   return (
     <li id={id} class={classes.filter(Boolean).join(' ')} data-id={m.id} data-kind="message" data-precedence={m.precedence} data-disputed={disputed ? 'true' : undefined} tabIndex={-1}>
@@ -67,6 +68,7 @@ export function MessageItem({ m, ctx }: { m: MessageView; ctx: ItemContext }) {
             <span class="tr-sep" aria-hidden="true"> · </span>
             <span class="tr-author">{m.from}</span>{' '}
             <Precedence value={m.precedence} />
+            {m.exercise && <> <ExerciseMark /></>}
           </h3>
           {when(m.time, ctx.zone)}
           {m.template !== null && <span class="tr-muted">{t('line:message.template', { number: m.template })}</span>}
