@@ -216,3 +216,19 @@ test('people\'s words: no page but the audit shows an internal reference ("Washi
   }
   assert.deepEqual(problems, []);
 });
+
+test('the audit tab shows each party\'s key fingerprint in the read-aloud form, as each station states its own', { timeout: 60_000 }, async () => {
+  const page = await signedIn('duty');
+  try {
+    await page.goto(`${W.proc.url}/#/lines/${line}/audit`);
+    for (const s of [W, M]) {
+      const own = (await s.as('duty', 'GET', '/v1/station')).json.fingerprint;
+      assert.match(own, /^\d{5}( \d{5}){5}$/);
+      const shown = page.locator(`[data-fingerprint="${s.name}"]`);
+      await shown.waitFor();
+      assert.ok((await shown.innerText()).includes(own), `${s.name}: ${await shown.innerText()}`);
+    }
+  } finally {
+    await page.context().close();
+  }
+});

@@ -162,6 +162,10 @@ test('a call nobody answers rings out as unanswered on both consoles', { timeout
   assert.equal(await ringing(mp), false, 'the ring stopped');
   for (const p of [wp, mp]) await row(p, 'unanswered').waitFor();
   await wp.getByTestId('call-dismiss').click();
+  // The callee's Lines page marks the missed call, and so does its alarm bar (in words, not as an id).
+  await mp.evaluate(() => (location.hash = '#/lines'));
+  assert.equal(await mp.locator(`[data-line="${LINE}"] [data-missed-calls]`).getAttribute('data-missed-calls'), '1');
+  assert.match(await mp.getByTestId('alarm-bar').locator('[data-alarm-kind="call-missed"]').innerText(), /Missed call from chief of Washington/);
 });
 
 test('readouts: each side publishes its own, and both read them side by side', { timeout: 40_000 }, async () => {
@@ -173,7 +177,10 @@ test('readouts: each side publishes its own, and both read them side by side', {
     await p.getByRole('button', { name: 'Save draft' }).click();
     await p.getByTestId('readout-status').filter({ hasText: 'Draft saved' }).waitFor();
     await p.getByLabel('Public — for a press statement').check();
-    await p.getByRole('button', { name: 'Publish' }).click();
+    await p.getByTestId('readout-publish').click();
+    // Asked first: the record is for good, and a public readout is for anyone.
+    assert.match(await p.getByTestId('readout-confirm').innerText(), /cannot be withdrawn.*It will be public/s);
+    await p.getByTestId('readout-confirm-publish').click();
     await p.getByTestId('readout-status').filter({ hasText: 'Published.' }).waitFor();
   }
   for (const p of [wp, mp]) {
@@ -183,7 +190,9 @@ test('readouts: each side publishes its own, and both read them side by side', {
   }
   // A second version comes first; the first stays, one click away.
   await wp.getByLabel('Draft text').fill('Corrected: the Secretary and the Minister discussed deconfliction.');
-  await wp.getByRole('button', { name: 'Publish' }).click();
+  await wp.getByTestId('readout-publish').click();
+  assert.doesNotMatch(await wp.getByTestId('readout-confirm').innerText(), /public/, 'not public this time');
+  await wp.getByTestId('readout-confirm-publish').click();
   const column = mp.locator('.readout-column[data-party="Washington"]');
   await column.locator('.readout-version[data-version="2"]').waitFor();
   assert.match(await column.locator('.readout-version').first().innerText(), /Corrected/);

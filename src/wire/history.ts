@@ -51,6 +51,7 @@ export const LineSummary = Type.Object({
   unacknowledged: Type.Object({ incoming: Type.Integer(), incomingOverdue: Type.Integer(), outgoing: Type.Integer(), outgoingOverdue: Type.Integer() }),
   checksWaiting: Type.Integer(),
   ringing: Type.Array(EntryId),
+  missedCalls: Type.Integer({ description: 'calls for this station that rang out unanswered in the last 24 hours' }),
   nextCheck: Nullable(Time()),
 });
 export type LineSummary = Static<typeof LineSummary>;

@@ -8,7 +8,11 @@ export const LineView = Type.Object({
   title: Type.String(),
   discreet: Type.Boolean(),
   createdAt: Time(),
-  parties: Type.Array(Type.Object({ name: Type.String(), key: Type.String({ description: 'verifier key' }) })),
+  parties: Type.Array(Type.Object({
+    name: Type.String(),
+    key: Type.String({ description: 'verifier key' }),
+    fingerprint: Type.String({ description: 'the key\'s fingerprint in the read-aloud form parties compare on a call: six groups of five digits' }),
+  })),
   members: Type.Array(Type.String({ description: 'names of this station\'s members on the line' })),
 });
 export type LineView = Static<typeof LineView>;

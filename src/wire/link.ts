@@ -23,7 +23,8 @@ export const LinkView = Type.Object({
   since: Time('in this status since'),
   rttMs: Nullable(Type.Number({ description: 'round trip of the last heartbeat' })),
   endpoint: Nullable(Type.String({ description: 'the address the link session runs over' })),
-  uptime24h: Type.Number({ description: 'fraction of the last 24 hours the link was up or degraded' }),
+  uptime24h: Type.Number({ description: 'fraction of the recorded part of the last 24 hours the link was up or degraded' }),
+  recorded24h: Type.Number({ minimum: 0, maximum: 1, description: 'fraction of the last 24 hours the station has a record of the link for (the rest is "no record")' }),
   protection: Nullable(LinkProtectionView),
 });
 export type LinkView = Static<typeof LinkView>;

@@ -42,8 +42,10 @@ export interface LinkView {
   since: number;
   rttMs: number | null;
   endpoint: string | null;
-  /** Fraction of the last 24 hours the link was up or degraded. */
+  /** Fraction of the recorded part of the last 24 hours the link was up or degraded. */
   uptime24h: number;
+  /** Fraction of the last 24 hours this station has a record of the link for. */
+  recorded24h: number;
   /** What protects the link's session now; null with no session. */
   protection: LinkProtection | null;
 }
@@ -161,6 +163,8 @@ export class Links {
         rttMs: session?.rttMs ?? null,
         endpoint: session?.endpoint ?? null,
         uptime24h: uptime(events, 'down', Math.max(now - 24 * 3600_000, events[0]?.time ?? now), now),
+        // How much of the 24 hours the uptime is a measure of: before the first record there is nothing to say.
+        recorded24h: (now - Math.max(now - 24 * 3600_000, events[0]?.time ?? now)) / (24 * 3600_000),
         protection: session?.isOpen ? session.protection : null,
       });
     }

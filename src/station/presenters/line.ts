@@ -1,4 +1,5 @@
 import type { LineView } from '../../wire/line.ts';
+import { fingerprint } from '../identity.ts';
 import type { LineRecord, MemberRecord } from '../storage/store.ts';
 
 export function presentLine(line: LineRecord, members: MemberRecord[]): LineView {
@@ -7,7 +8,7 @@ export function presentLine(line: LineRecord, members: MemberRecord[]): LineView
     title: line.title,
     discreet: line.discreet,
     createdAt: line.createdAt,
-    parties: line.parties,
+    parties: line.parties.map((p) => ({ name: p.name, key: p.key, fingerprint: fingerprint(p.key) })),
     members: line.memberIds.map((id) => members.find((m) => m.id === id)?.name ?? `#${id}`),
   };
 }

@@ -8,7 +8,7 @@ import './charts.css';
 
 export type { LinkEvent, LinkStatus };
 /** A peer's link over the chart's window: its status now and its changes (from /v1/links and a link's history). */
-export interface PeerUptime { peer: string; status: LinkState; since: number | null; uptime24h: number | null; events: LinkEvent[] }
+export interface PeerUptime { peer: string; status: LinkState; since: number | null; uptime24h: number | null; recorded24h: number; events: LinkEvent[] }
 export interface Segment { start: number; end: number; status: LinkState }
 
 const WIDTH = 960;
@@ -85,13 +85,15 @@ export function UptimeChart({ peers, now }: { peers: PeerUptime[]; now: number }
   const ticks: number[] = [];
   for (let tick = Math.ceil(from / (3 * HOUR)) * 3 * HOUR; tick <= now; tick += 3 * HOUR) ticks.push(tick);
   const pct = (v: number | null) => (v === null ? '—' : new Intl.NumberFormat(lang.value, { style: 'percent', maximumFractionDigits: 1 }).format(v));
-  const label = t('history:uptime.label', { summary: peers.map((p) => t('history:uptime.peer', { peer: p.peer, uptime: pct(p.uptime24h), status: t(`history:link.${p.status}`) })).join('; ') });
+  // Uptime is said of the recorded part only, and the part with no record is said too: "up 100%" of ten minutes is not a day's uptime.
+  const upText = (p: PeerUptime) => (p.recorded24h >= 0.995 ? pct(p.uptime24h) : t('history:uptime.ofRecorded', { uptime: pct(p.uptime24h), recorded: pct(p.recorded24h) }));
+  const label = t('history:uptime.label', { summary: peers.map((p) => t('history:uptime.peer', { peer: p.peer, uptime: upText(p), status: t(`history:link.${p.status}`) })).join('; ') });
   return (
     <svg class="uptime-chart" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-label={label} data-testid="uptime-chart">
       {peers.map((p, i) => (
         <g key={p.peer} transform={`translate(0, ${TOP + i * ROW})`} data-peer={p.peer}>
           <text class="tl-lane-label" x={LEFT - 10} y={ROW / 2 - 7} text-anchor="end" dominant-baseline="central">{p.peer}</text>
-          <text class="tl-sub-label" x={LEFT - 10} y={ROW / 2 + 9} text-anchor="end" dominant-baseline="central">{t('history:uptime.short', { uptime: pct(p.uptime24h) })}</text>
+          <text class="tl-sub-label" x={LEFT - 10} y={ROW / 2 + 9} text-anchor="end" dominant-baseline="central">{p.recorded24h >= 0.995 ? t('history:uptime.short', { uptime: pct(p.uptime24h) }) : p.recorded24h > 0 ? t('history:uptime.shortPartial', { uptime: pct(p.uptime24h), recorded: pct(p.recorded24h) }) : t('history:uptime.noRecord')}</text>
           {segments(p, from, now).map((s) => (
             <rect key={s.start} class={`up-seg up-${s.status}`} data-status={s.status} x={x(s.start)} y={6} width={Math.max(1, x(s.end) - x(s.start))} height={ROW - 12}>
               <title>{`${t(`history:link.${s.status}`)}: ${formatTime(s.start, zone.value)} – ${formatTime(s.end, zone.value)}`}</title>

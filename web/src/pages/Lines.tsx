@@ -60,6 +60,12 @@ export function Lines() {
                 <dd class={l.summary.unacknowledged.incomingOverdue > 0 ? 'overdue' : ''}>{l.summary.unacknowledged.incoming + l.summary.checksWaiting}</dd>
                 <dt>{t('lines.outgoing')}</dt>
                 <dd class={l.summary.unacknowledged.outgoingOverdue > 0 ? 'overdue' : ''}>{l.summary.unacknowledged.outgoing}</dd>
+                {l.summary.missedCalls > 0 && (
+                  <>
+                    <dt>{t('lines.missedCalls')}</dt>
+                    <dd class="overdue" data-missed-calls={l.summary.missedCalls}><span aria-hidden="true">☎✕ </span>{l.summary.missedCalls}</dd>
+                  </>
+                )}
                 <dt>{t('lines.nextCheck')}</dt>
                 <dd>{formatTime(l.summary.nextCheck, zone.value)}</dd>
               </dl>

@@ -95,6 +95,10 @@ export async function checkRoutes(app: FastifyInstance) {
       unacknowledged: { incoming: incoming.length, incomingOverdue: incoming.filter((m) => m.ackBy !== undefined && now >= m.ackBy).length, outgoing: awaiting, outgoingOverdue: overdue },
       checksWaiting: presentChecks.filter((c) => c.party !== station.name && c.status === 'waiting' && !c.acks.some((a) => a.party === station.name)).length,
       ringing: [...state.calls.values()].filter((c) => c.toParty === station.name && callOutcome(c).status === 'ringing').map((c) => c.id),
+      missedCalls: [...state.calls.values()].filter((c) => {
+        const o = callOutcome(c);
+        return c.toParty === station.name && o.status === 'unanswered' && (o.answer?.time ?? c.time) >= now - 24 * 3600_000;
+      }).length,
       nextCheck: schedule ? nextSlot(schedule, now) : null,
     } satisfies LineSummary;
   });

@@ -114,7 +114,11 @@ export function Audit({ line }: { line: LineView }) {
         <p class="muted">{t('audit:keys.intro')}</p>
         <ul class="keys">
           {line.parties.map((p) => (
-            <li key={p.name}><strong>{p.name}</strong>{p.name === ours ? ` ${t('audit:ours')}` : ''}: <code class="mono">{p.key}</code></li>
+            <li key={p.name} data-party-key={p.name}>
+              <strong>{p.name}</strong>{p.name === ours ? ` ${t('audit:ours')}` : ''}:{' '}
+              <span class="fingerprint" data-fingerprint={p.name}>{t('audit:keys.fingerprint', { fingerprint: p.fingerprint })}</span>{' '}
+              <code class="mono">{p.key}</code>
+            </li>
           ))}
         </ul>
         {keys && <KeyChanges revocations={keys.revocations} own={keys.own} ours={ours} />}

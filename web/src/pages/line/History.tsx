@@ -52,7 +52,7 @@ export function History({ line }: { line: LineView }) {
         const view = links.find((l) => l.peer === peer);
         // A week of changes, so the status at the start of the last 24 hours is known.
         const events = await get<LinkHistory>(`/v1/links/${encodeURIComponent(peer)}/history?hours=168`).then((r) => r.events, () => [] as LinkEvent[]);
-        return { peer, status: view?.status ?? 'unknown', since: view?.since ?? null, uptime24h: view?.uptime24h ?? null, events };
+        return { peer, status: view?.status ?? 'unknown', since: view?.since ?? null, uptime24h: view?.uptime24h ?? null, recorded24h: view?.recorded24h ?? 0, events };
       }));
       setUptime({ peers, now });
     } catch (e) {

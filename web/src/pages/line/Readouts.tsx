@@ -95,8 +95,12 @@ function OfCall({ line, call }: { line: LineView; call: CallView }) {
       setWorking(false);
     }
   };
+  const [confirming, setConfirming] = useState(false);
   const publish = async (e: Event) => {
     e.preventDefault();
+    // A published readout is signed into the line's record for good, and a public one is for anyone to read: ask first.
+    if (!confirming) return setConfirming(true);
+    setConfirming(false);
     setWorking(true);
     setStatus('');
     try {
@@ -142,6 +146,16 @@ function OfCall({ line, call }: { line: LineView; call: CallView }) {
             {saved && !status && <span class="call-muted-text">{t('calls:readouts.draftFrom', { time: formatTime(saved.updatedAt, zone.value), by: saved.updatedBy })}</span>}
             <span role="status" data-testid="readout-status">{status}</span>
           </div>
+          {confirming && (
+            <div class="readout-confirm" role="alertdialog" aria-labelledby="readout-confirm-text" data-testid="readout-confirm">
+              <p id="readout-confirm-text">
+                <strong>{t('calls:readouts.confirmTitle')}</strong> {t('calls:readouts.confirmRecord')}
+                {isPublic && !line.discreet && <> <strong>{t('calls:readouts.confirmPublic')}</strong></>}
+              </p>
+              <button type="submit" data-testid="readout-confirm-publish">{t('calls:readouts.confirmYes')}</button>{' '}
+              <button type="button" class="secondary" onClick={() => setConfirming(false)}>{t('calls:readouts.confirmNo')}</button>
+            </div>
+          )}
           <p class="call-muted-text">{t('calls:readouts.draftNote')}</p>
         </form>
       )}
