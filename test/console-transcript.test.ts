@@ -79,7 +79,11 @@ test('transcript: FLASH sent, acknowledged by the other side, translated, all li
     const status = w.page.locator(`[data-id="${id}"] [data-status="acknowledged"]`);
     await status.waitFor();
     assert.match((await status.textContent()) ?? '', /Acknowledged by duty \(Moscow\)/);
-    await w.page.locator('li[data-kind="ack"]', { hasText: `duty (Moscow) acknowledged message ${id}` }).waitFor();
+    // Named in people's words: the message's first words, party and time, not its reference.
+    const ack = w.page.locator('li[data-kind="ack"]', { hasText: 'duty (Moscow) acknowledged message “Aircraft approaching your border' });
+    await ack.waitFor();
+    assert.match(await ack.innerText(), /“Aircraft approaching your border at 09:40: not…” \(Washington, \d\d:\d\d:\d\d\)/);
+    assert.ok(!(await ack.innerText()).includes(id!), 'no internal reference');
 
     // A translator on Moscow attaches a translation; it shows beside the original at Washington.
     const tr = await openConsole(browser, M.proc.url, 'tr', PASSWORD);

@@ -6,7 +6,7 @@ import { presentAlarm } from '../../presenters/alarm.ts';
 import type { AlarmRecord, LineRecord } from '../../storage/store.ts';
 import { memberOf } from '../member-of.ts';
 import { AlarmList, AlarmParams, AlarmQuery, AlarmView } from '../../../wire/alarm.ts';
-import { errors, signedIn } from '../../../wire/responses.ts';
+import { errors, signedIn, withBody } from '../../../wire/responses.ts';
 
 /** Who may acknowledge an alarm about the station itself (a link, a finding): those who keep the watch, and admins. */
 const KEEPERS = new Set(['principal', 'duty_officer', 'admin']);
@@ -51,7 +51,7 @@ export async function alarmRoutes(app: FastifyInstance) {
       operationId: 'acknowledgeAlarm', tags: ['alarms'],
       summary: 'Acknowledge an alarm: it stops sounding on every console of this station, and the record keeps who did it and when (the first acknowledgement stands)',
       params: AlarmParams,
-      response: { 201: AlarmView, ...errors(400, 404, ...signedIn) },
+      response: { 201: AlarmView, ...errors(404, ...signedIn, ...withBody) },
     },
   }, async (req, reply) => {
     const member = await memberOf(req);
