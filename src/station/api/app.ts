@@ -29,6 +29,7 @@ import { lineConfigRoutes } from './routes/line-config.ts';
 import { integrityRoutes } from './routes/integrity.ts';
 import { alarmRoutes } from './routes/alarms.ts';
 import { boardRoutes } from './routes/board.ts';
+import { readingRoutes } from './routes/reading.ts';
 import { eventStream } from './event-stream.ts';
 import { inputRules } from './input-rules.ts';
 import { securityHeaders } from './headers.ts';
@@ -165,6 +166,7 @@ export async function buildApp(station: Station, transport?: ApiTransport, repli
   await app.register(lineConfigRoutes);
   await app.register(alarmRoutes);
   await app.register(boardRoutes);
+  await app.register(readingRoutes);
   await app.register(integrityRoutes, { checks: station.integrity?.checks });
   const events = await eventStream(app);
   app.decorate('consoles', events.consoles);

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../app/t.ts';
 import { lineTitle } from '../app/line-titles.ts';
+import { shortcutOf } from '../app/shortcuts.ts';
 import { active, accept, decline, dismiss, hangUp, incoming, remoteStream, setMuted, type Active, type Incoming } from '../calls/session.ts';
 import { outcome } from '../calls/describe.ts';
 import { clock } from '../calls/types.ts';
@@ -33,6 +34,23 @@ function Ringing({ item, more, busy }: { item: Incoming; more: number; busy: boo
   const acceptButton = useRef<HTMLButtonElement>(null);
   const [reason, setReason] = useState('');
   const c = item.call;
+  // c accepts, x declines (outside fields: a reason being typed stays a reason).
+  const latest = useRef({ item, reason });
+  latest.current = { item, reason };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const action = shortcutOf(e);
+      if (action === 'accept' && !latest.current.item.busy) {
+        e.preventDefault();
+        void accept(latest.current.item);
+      } else if (action === 'decline' && !latest.current.item.busy) {
+        e.preventDefault();
+        void decline(latest.current.item, latest.current.reason);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   useEffect(() => {
     // Focus goes to Accept; when the dialog goes, it returns where it was (unless the call panel took it).
     const before = document.activeElement as HTMLElement | null;

@@ -12,7 +12,10 @@ import { EntryParams, LineParams, LogParams, Position } from '../schemas.ts';
 import { EntryPage, EntryWithBytes } from '../../../wire/entry.ts';
 import { CosignatureList } from '../../../wire/log.ts';
 import { errors } from '../../../wire/responses.ts';
-import { TranscriptPage } from '../../../wire/transcript.ts';
+import { TranscriptPage, TranscriptSearch, TranscriptSearchQuery } from '../../../wire/transcript.ts';
+import { searchLine } from '../../../core/line-state/search.ts';
+import { lineStateOf } from '../../commands/line-state-of.ts';
+import { presentMessage } from '../../presenters/message.ts';
 
 const LIMIT = 100;
 const Page = Type.Object({ start: Type.Optional(Position({ default: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: LIMIT })) });
@@ -43,6 +46,39 @@ export async function entryRoutes(app: FastifyInstance) {
       pending: view.pending,
       next: start + limit < view.total ? start + limit : null,
     } satisfies TranscriptPage;
+  });
+
+  app.get<{ Params: Static<typeof LineParams>; Querystring: TranscriptSearchQuery }>('/v1/lines/:line/search', {
+    config: { need: 'read' },
+    schema: {
+      operationId: 'searchTranscript', tags: ['lines'],
+      summary: 'Search the line (its messages with their translations, calls, notices, check calls, readouts) and filter it: waiting for us, by precedence, by kind, exercise traffic; newest first',
+      params: LineParams,
+      querystring: TranscriptSearchQuery,
+      response: { 200: TranscriptSearch, ...readErrors },
+    },
+  }, async (req) => {
+    const line = await lineFor(station.store, await memberOf(req), req.params.line, 'read');
+    const state = await lineStateOf(station, line.id);
+    const now = station.clock();
+    const q = req.query;
+    const found = searchLine(state, { q: q.q, waitingForUs: q.waiting === 'us', precedence: q.precedence, kind: q.kind, exercise: q.exercise }, now);
+    const shown = found.slice(0, q.limit ?? 50);
+    const disputed = await disputesOn(station, line.id);
+    const receipts = new Map<string, Map<string, number>>();
+    const receiptsOf = async (party: string) => receipts.get(party) ?? receipts.set(party, await station.store.cosignedSizes({ line: line.id, party })).get(party)!;
+    const items: TranscriptSearch['items'] = [];
+    const messages: TranscriptSearch['messages'] = [];
+    for (const stamp of shown) {
+      const [bytes] = await station.store.entries({ line: line.id, party: stamp.party }, stamp.seq, stamp.seq + 1);
+      if (!bytes) continue;
+      const held = await receiptsOf(stamp.party);
+      const deliveredTo = [...held].filter(([cosigner, size]) => size > stamp.seq && line.parties.some((p) => p.name === cosigner)).map(([c]) => c).sort();
+      items.push({ ...presentEntry(station.crypto, bytes, disputed), deliveredTo });
+      const m = state.messages.get(stamp.id);
+      if (m) messages.push(presentMessage(state, m, held, now, disputed));
+    }
+    return { items, messages, total: found.length } satisfies TranscriptSearch;
   });
 
   app.get<{ Params: Static<typeof LogParams> }>('/v1/lines/:line/logs/:party/cosignatures', {

@@ -11,6 +11,10 @@ import { CheckItem, EventItem } from './transcript/EventItem.tsx';
 import { awaitsUs, MessageItem } from './transcript/MessageItem.tsx';
 import { flashTone } from './transcript/sound.ts';
 import { domId, idOf, refOf, type MessageView, type RawItem } from './transcript/types.ts';
+import { FinderBar, FinderResults, finding, noFinding, type Finding } from './transcript/Finder.tsx';
+import { firstToAcknowledge, shortcutOf, shortcuts } from '../../app/shortcuts.ts';
+import { get, lineUrl, put } from '../../api/client.ts';
+import type { ReadMark } from '../../../../src/wire/transcript.ts';
 import './transcript/transcript.css';
 
 type Row = { type: 'item'; item: RawItem } | { type: 'tests'; items: RawItem[] };
@@ -52,6 +56,13 @@ export function Transcript({ line }: { line: LineView }) {
   const { data, error, refresh, earlier, loadingEarlier } = useTranscript(line.id);
   const [showTests, setShowTests] = useState(false);
   const [hideExercise, setHideExercise] = useState(false);
+  const [find, setFind] = useState<Finding>(noFinding);
+  /** An item to bring into view once the transcript holds it ("Show in transcript" from a search). */
+  const revealing = useRef<{ id: string; tries: number } | null>(null);
+  /** Where this member had read up to when the line opened: what comes after is marked unread while they are here. */
+  const [readFrom, setReadFrom] = useState<number | null>(null);
+  const readUpTo = useRef(0);
+  const [help, setHelp] = useState(false);
   const [polite, setPolite] = useState('');
   const scroller = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLOListElement>(null);
@@ -68,11 +79,62 @@ export function Transcript({ line }: { line: LineView }) {
   // Message states are the station's (useTranscript reads one for every message in view).
   const views = data?.messages ?? new Map<string, MessageView>();
 
+  // Each item's place in the whole transcript, for the unread mark.
+  const positions = useMemo(() => new Map((data?.items ?? []).map((item, i) => [idOf(item), data!.start + i])), [data]);
   const ctx: ItemContext = {
     lineId: line.id, us, parties, canSpeak, canTranslate, zone: zone.value, entries,
     messages: views, checks: data?.checks ?? new Map(), refresh,
     announce: setPolite,
+    unread: (id) => readFrom !== null && (positions.get(id) ?? -1) >= readFrom && !id.startsWith(`${us}:`),
   };
+
+  useEffect(() => {
+    get<ReadMark>(lineUrl(line.id, '/read')).then((m) => {
+      readUpTo.current = m.upTo;
+      setReadFrom(m.upTo);
+    }, () => setReadFrom(null));
+  }, [line.id]);
+
+  // What is on screen at the bottom of the transcript, in a visible tab, for two seconds, is read: the station keeps the mark.
+  useEffect(() => {
+    if (!data || readFrom === null || data.total <= readUpTo.current) return;
+    const timer = window.setTimeout(() => {
+      if (document.visibilityState !== 'visible' || !atBottom.current || finding(find)) return;
+      readUpTo.current = data.total;
+      void put(lineUrl(line.id, '/read'), { upTo: data.total }).catch(() => undefined);
+    }, 2000);
+    return () => window.clearTimeout(timer);
+  }, [data, readFrom, find]);
+
+  // One key each, outside fields: a (acknowledge what waits longest, FLASH first), n (next unread), / (search), ? (the list).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const action = shortcutOf(e);
+      if (!action) return;
+      if (action === 'search') {
+        e.preventDefault();
+        document.getElementById('tr-search')?.focus();
+      } else if (action === 'help') setHelp((h) => !h);
+      else if (action === 'ack' && canSpeak) {
+        const button = firstToAcknowledge(document.querySelector('.tr-list') ?? document);
+        if (button) {
+          e.preventDefault();
+          button.click();
+        }
+      } else if (action === 'next') {
+        const unread = [...document.querySelectorAll<HTMLElement>('.tr-unread')];
+        const current = document.activeElement?.closest('.tr-item');
+        const next = unread.find((el) => !current || (current.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)) ?? unread[0];
+        if (next) {
+          e.preventDefault();
+          next.scrollIntoView({ block: 'center' });
+          next.focus();
+        }
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [canSpeak]);
 
   // When the next deadline passes, ask the station again: it says what is overdue or missed, without waiting for an event.
   // A deadline the station has not called yet (its clock a little behind ours) is asked about again each second, for a while.
@@ -115,6 +177,31 @@ export function Transcript({ line }: { line: LineView }) {
     } else if (atBottom.current) el.scrollTop = el.scrollHeight;
   }, [data, showTests]);
 
+  // The transcript takes the height the window leaves once the compose form is in view: on a 1366×768 laptop with a
+  // FLASH banner up, the form must not fall below the fold (the page's other parts keep their own heights).
+  useLayoutEffect(() => {
+    const fit = () => {
+      const el = scroller.current;
+      if (!el) return;
+      const form = el.closest('section')?.querySelector<HTMLElement>('[data-testid="compose"], .tr-readonly');
+      const top = el.getBoundingClientRect().top + window.scrollY;
+      const room = `${Math.max(200, window.innerHeight - top - (form?.offsetHeight ?? 0) - 24)}px`;
+      if (el.style.maxHeight === room) return;
+      el.style.maxHeight = room;
+      // A new height must not lose the newest entries from sight.
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+    };
+    fit();
+    window.addEventListener('resize', fit);
+    // What comes and goes above the transcript outside it (the alarm bar, a replica's note) moves it too.
+    const ro = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(fit);
+    ro?.observe(document.body);
+    return () => {
+      window.removeEventListener('resize', fit);
+      ro?.disconnect();
+    };
+  });
+
   // Text that reflows (another language, a wider window) keeps the newest entries in sight too.
   const hasList = (data?.items.length ?? 0) > 0;
   useEffect(() => {
@@ -126,6 +213,30 @@ export function Transcript({ line }: { line: LineView }) {
     ro.observe(list.current);
     return () => ro.disconnect();
   }, [hasList]);
+
+  // Brings a found item into view: reading earlier pages until the transcript holds it (a bounded number of pages).
+  useEffect(() => {
+    const r = revealing.current;
+    if (!r || !data || finding(find)) return;
+    if (entries.has(r.id)) {
+      revealing.current = null;
+      const el = document.getElementById(domId(r.id));
+      el?.scrollIntoView({ block: 'center' });
+      el?.focus();
+      return;
+    }
+    if (data.start === 0 || r.tries >= 50) {
+      revealing.current = null;
+      return;
+    }
+    r.tries++;
+    void earlier();
+  }, [data, find]);
+  const reveal = (id: string) => {
+    revealing.current = { id, tries: 0 };
+    atBottom.current = false;
+    setFind(noFinding);
+  };
 
   const loadEarlier = () => {
     const el = scroller.current;
@@ -168,7 +279,17 @@ export function Transcript({ line }: { line: LineView }) {
           </ul>
         </div>
       )}
+      {help && (
+        <section class="tr-keys" aria-labelledby="tr-keys-h" data-testid="shortcuts">
+          <h3 id="tr-keys-h">{t('line:keys.title')}</h3>
+          <dl>
+            {shortcuts.map((s) => <div key={s.key}><dt><kbd>{s.key}</kbd></dt><dd>{t(`line:keys.${s.action}`)}</dd></div>)}
+            <div><dt><kbd>Ctrl</kbd>+<kbd>Enter</kbd></dt><dd>{t('line:keys.send')}</dd></div>
+          </dl>
+        </section>
+      )}
       <div class="tr-toolbar">
+        <FinderBar value={find} onChange={setFind} />
         <p class="tr-count">{data.start > 0 ? t('line:count.some', { shown, total: data.total }) : t('line:count.all', { count: data.total })}</p>
         <label class="tr-check-label">
           <input type="checkbox" checked={showTests} onChange={(e) => setShowTests(e.currentTarget.checked)} />
@@ -178,9 +299,15 @@ export function Transcript({ line }: { line: LineView }) {
           <input type="checkbox" checked={hideExercise} onChange={(e) => setHideExercise(e.currentTarget.checked)} data-testid="hide-exercise" />
           {t('exercise.hide')}
         </label>
+        <button type="button" class="secondary tr-help-button" aria-expanded={help} onClick={() => setHelp((h) => !h)} data-testid="shortcuts-button" aria-label={t('line:keys.title')} title={t('line:keys.title')}><span aria-hidden="true">⌨ ?</span></button>
         {data.pending > 0 && <p class="tr-pending">{t('line:pending', { count: data.pending })}</p>}
         {error && <p role="alert" class="error">{t('line:refreshFailed', { message: error })}</p>}
       </div>
+      {finding(find) ? (
+        <div class="tr-scroll" role="region" aria-label={t('line:find.results')} tabIndex={0}>
+          <FinderResults value={find} ctx={ctx} version={data} exercise={hideExercise} reveal={reveal} />
+        </div>
+      ) : (
       <div
         class="tr-scroll"
         ref={scroller}
@@ -228,6 +355,7 @@ export function Transcript({ line }: { line: LineView }) {
           </ol>
         )}
       </div>
+      )}
       <div class="tr-sr" aria-live="polite">{polite}</div>
       {canSpeak ? (
         <Compose lineId={line.id} templates={data.templates} onSent={refresh} />

@@ -100,7 +100,8 @@ function Disputed({ item }: { item: RawItem }) {
 export function EventItem({ item, ctx }: { item: RawItem; ctx: ItemContext }) {
   const id = idOf(item);
   return (
-    <li id={domId(id)} class={`tr-item tr-event ${TONE[item.kind] ?? ''}${item.disputed ? ' tr-alert tr-is-disputed' : ''}`} data-id={id} data-kind={item.kind} data-disputed={item.disputed ? 'true' : undefined} tabIndex={-1}>
+    <li id={domId(id)} class={`tr-item tr-event ${TONE[item.kind] ?? ''}${item.disputed ? ' tr-alert tr-is-disputed' : ''}${ctx.unread?.(id) ? ' tr-unread' : ''}`} data-id={id} data-kind={item.kind} data-disputed={item.disputed ? 'true' : undefined} tabIndex={-1}>
+      {ctx.unread?.(id) && <span class="tr-new">{t('line:unread')}</span>}
       <time dateTime={new Date(item.time).toISOString()}>{formatTime(item.time, ctx.zone)}</time>
       <span class="tr-event-text">{describe(item, ctx)}</span>
       <Disputed item={item} />
@@ -122,7 +123,8 @@ export function CheckItem({ item, ctx }: { item: RawItem; ctx: ItemContext }) {
   const dom = domId(id);
   const slot = typeof (c?.at ?? b.at) === 'number' ? formatTime(c?.at ?? b.at, ctx.zone) : String(b.slot ?? '');
   return (
-    <li id={dom} class={`tr-item tr-event tr-check${status === 'missed' ? ' tr-alert' : ''}${waitingForUs && status === 'waiting' ? ' tr-awaiting' : ''}`} data-id={id} data-kind="check" tabIndex={-1}>
+    <li id={dom} class={`tr-item tr-event tr-check${status === 'missed' ? ' tr-alert' : ''}${waitingForUs && status === 'waiting' ? ' tr-awaiting' : ''}${ctx.unread?.(id) ? ' tr-unread' : ''}`} data-id={id} data-kind="check" tabIndex={-1}>
+      {ctx.unread?.(id) && <span class="tr-new">{t('line:unread')}</span>}
       <time dateTime={new Date(item.time).toISOString()}>{formatTime(item.time, ctx.zone)}</time>
       <span class="tr-event-text" id={`${dom}-h`}>
         {ours ? t('line:check.ours', { slot }) : t('line:check.theirs', { party: item.party, slot })}

@@ -57,12 +57,13 @@ export function MessageItem({ m, ctx }: { m: MessageView; ctx: ItemContext }) {
   const id = domId(m.id);
   // The station marks both views; either one is enough (a live message event may come before the transcript is read again).
   const disputed = m.disputed === true || ctx.entries.get(m.id)?.disputed === true;
-  const classes = ['tr-item', 'tr-message', `tr-prec-${m.precedence}`, incoming ? 'tr-incoming' : 'tr-ours', waiting ? 'tr-awaiting' : '', status === 'overdue' ? 'tr-is-overdue' : '', disputed ? 'tr-is-disputed' : '', m.exercise ? 'tr-exercise' : ''];
+  const classes = ['tr-item', 'tr-message', `tr-prec-${m.precedence}`, incoming ? 'tr-incoming' : 'tr-ours', waiting ? 'tr-awaiting' : '', status === 'overdue' ? 'tr-is-overdue' : '', disputed ? 'tr-is-disputed' : '', m.exercise ? 'tr-exercise' : '', ctx.unread?.(m.id) ? 'tr-unread' : ''];
   const hasTranslations = m.translations.length > 0;
   return (
     <li id={id} class={classes.filter(Boolean).join(' ')} data-id={m.id} data-kind="message" data-precedence={m.precedence} data-disputed={disputed ? 'true' : undefined} tabIndex={-1}>
       <article aria-labelledby={`${id}-h`} aria-describedby={disputed ? `${id}-disputed` : undefined}>
         <header class="tr-head">
+          {ctx.unread?.(m.id) && <span class="tr-new">{t('line:unread')}</span>}
           <h3 id={`${id}-h`} class="tr-who">
             <span class="tr-party">{m.party}</span>
             <span class="tr-sep" aria-hidden="true"> · </span>

@@ -14,6 +14,8 @@ export interface ItemContext {
   /** The station's view of each message and check call in view. */
   messages: Map<string, MessageView>;
   checks: Map<string, CheckView>;
+  /** Whether the member has not read this item yet (the station keeps how far each member has read). */
+  unread?: (id: string) => boolean;
   refresh(): Promise<void>;
   announce(text: string): void;
 }
