@@ -53,15 +53,20 @@ test('notices: file by typing a circle, see the conflict on both consoles, ackno
     await form.waitFor();
     await form.getByLabel('Kind').selectOption('exercise');
     await form.getByLabel('Description').fill('Air defence exercise, western Black Sea.');
+    // Latitude first, in degrees and minutes; the band in flight levels (the station takes metres).
+    await form.getByLabel('Unit').selectOption('FL');
     await form.getByLabel('Lower').fill('0');
-    await form.getByLabel('Upper').fill('10000');
-    await form.getByLabel(/^Longitude/).fill('30');
-    await form.getByLabel(/^Latitude/).fill('45');
+    await form.getByLabel('Upper').fill('330');
+    await form.getByText('= 0 m to 10058 m').waitFor();
+    assert.ok(await form.getByLabel(/^Latitude/).evaluate((lat) => lat.compareDocumentPosition(document.querySelector('input[name=lon]')!) & Node.DOCUMENT_POSITION_FOLLOWING), 'latitude comes before longitude');
+    await form.getByLabel(/^Latitude/).fill("45°00'N");
+    await form.getByLabel(/^Longitude/).fill('30 E');
     await form.getByLabel(/^Radius/).fill('50');
     await form.getByRole('button', { name: 'File notice' }).click();
     await w.page.locator('li.notice-item[data-party="Washington"]').waitFor();
     const filed = (await W.as('duty', 'GET', `/v1/lines/${line}/notices`)).json.notices.find((n: any) => n.party === 'Washington');
     assert.deepEqual(filed.area, { type: 'Point', coordinates: [30, 45], radius: 50_000 });
+    assert.deepEqual(filed.altitude, { lower: 0, upper: 10058 });
     assert.equal(filed.kind, 'exercise');
     assert.ok(filed.window.end > filed.window.start && filed.window.end > Date.now());
 

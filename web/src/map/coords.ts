@@ -1,20 +1,18 @@
 import type { Position } from './types.ts';
+import { parsePosition } from '../../../src/wire/coordinates.ts';
 
 // Typed coordinates (no d3 here: the Notices tab's form loads before the map).
 
-/** Positions typed one per line as "lon lat" (or "lon, lat"); null with the bad line's number when one is not. */
+/** Positions typed one per line, latitude first (decimal or degrees-minutes-seconds); the bad line's number when one is not. */
 export function parsePositions(text: string): { positions: Position[] } | { badLine: number } {
   const positions: Position[] = [];
-  const lines = text.split(/\r?\n|;/);
+  const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (!line) continue;
-    const m = /^(-?\d+(?:\.\d+)?)\s*[,\s]\s*(-?\d+(?:\.\d+)?)$/.exec(line);
-    if (!m) return { badLine: i + 1 };
-    const lon = Number(m[1]);
-    const lat = Number(m[2]);
-    if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) return { badLine: i + 1 };
-    positions.push([lon, lat]);
+    const p = parsePosition(line);
+    if (!p) return { badLine: i + 1 };
+    positions.push(p);
   }
   return { positions };
 }

@@ -4,6 +4,7 @@ import { events, lang, me, stationName, zone } from '../../app/session.ts';
 import { t } from '../../app/t.ts';
 import { formatTime } from '../../i18n/index.ts';
 import { closedRing, formatCoordinate, parsePositions } from '../../map/coords.ts';
+import { heightInMetres, heightUnits, parseAngle, type HeightUnit } from '../../../../src/wire/coordinates.ts';
 import { noticeKinds } from '../../../../src/wire/notice-kind.ts';
 import { speaks } from '../../../../src/wire/speaking.ts';
 import type { NoticeList } from '../../../../src/wire/notice.ts';
@@ -206,7 +207,7 @@ function NoticeItem(props: {
         <dt>{t('notices:field.area')}</dt>
         <dd>{describeArea(n.area)}</dd>
         <dt>{t('notices:field.altitude')}</dt>
-        <dd>{t('notices:altitudeBand', { lower: nf.format(n.altitude.lower), upper: nf.format(n.altitude.upper) })}</dd>
+        <dd>{t('notices:altitudeBand', { lower: nf.format(n.altitude.lower), upper: nf.format(n.altitude.upper), lowerFt: nf.format(Math.round(n.altitude.lower / 0.3048)), upperFt: nf.format(Math.round(n.altitude.upper / 0.3048)) })}</dd>
         <dt>{t('notices:field.window')}</dt>
         <dd>{formatTime(n.window.start, z)} – {formatTime(n.window.end, z)}</dd>
         <dt>{t('notices:field.filed')}</dt>
@@ -266,6 +267,7 @@ function FileNotice({ line, drawing, setDrawing, picked, clearPicked, onDraft, r
   const [text, setText] = useState('');
   const [lower, setLower] = useState('0');
   const [upper, setUpper] = useState('10000');
+  const [unit, setUnit] = useState<HeightUnit>('m');
   const [start, setStart] = useState(() => utcToZoned(nextHour(), z));
   const [end, setEnd] = useState(() => utcToZoned(nextHour() + 2 * 3600_000, z));
   const [shape, setShape] = useState<'circle' | 'polygon'>('circle');
@@ -281,7 +283,7 @@ function FileNotice({ line, drawing, setDrawing, picked, clearPicked, onDraft, r
   useEffect(() => {
     if (!picked) return;
     setShape('polygon');
-    setPolygon((p) => `${p.trim() ? `${p.trimEnd()}\n` : ''}${formatCoordinate(picked[0])} ${formatCoordinate(picked[1])}`);
+    setPolygon((p) => `${p.trim() ? `${p.trimEnd()}\n` : ''}${formatCoordinate(picked[1])} ${formatCoordinate(picked[0])}`);
     clearPicked();
   }, [picked]);
 
@@ -306,9 +308,10 @@ function FileNotice({ line, drawing, setDrawing, picked, clearPicked, onDraft, r
     setError('');
     setStatus('');
     if (!text.trim()) return setError(t('notices:form.error.text'));
-    const lo = Number(lower);
-    const hi = Number(upper);
-    if (lower.trim() === '' || upper.trim() === '' || !Number.isFinite(lo) || !Number.isFinite(hi)) return setError(t('notices:form.error.altitude'));
+    // The station takes metres; feet and flight levels are converted here, to the nearest metre.
+    const lo = heightInMetres(lower, unit);
+    const hi = heightInMetres(upper, unit);
+    if (lo === null || hi === null) return setError(t('notices:form.error.altitude'));
     if (lo > hi) return setError(t('notices:form.error.altitudeOrder'));
     const s = zonedToUtc(start, z);
     const en = zonedToUtc(end, z);
@@ -351,8 +354,16 @@ function FileNotice({ line, drawing, setDrawing, picked, clearPicked, onDraft, r
         </label>
         <fieldset>
           <legend>{t('notices:form.altitude')}</legend>
-          <label>{t('notices:form.lower')}<input name="lower" type="number" step="any" inputMode="decimal" required value={lower} onInput={(e) => setLower(e.currentTarget.value)} /></label>
-          <label>{t('notices:form.upper')}<input name="upper" type="number" step="any" inputMode="decimal" required value={upper} onInput={(e) => setUpper(e.currentTarget.value)} /></label>
+          <label>{t('notices:form.unit')}
+            <select name="unit" value={unit} onChange={(e) => setUnit(e.currentTarget.value as HeightUnit)}>
+              {heightUnits.map((u) => <option key={u} value={u}>{t(`notices:form.units.${u}`)}</option>)}
+            </select>
+          </label>
+          <label>{t('notices:form.lower')}<input name="lower" type="text" inputMode="decimal" required value={lower} onInput={(e) => setLower(e.currentTarget.value)} /></label>
+          <label>{t('notices:form.upper')}<input name="upper" type="text" inputMode="decimal" required value={upper} onInput={(e) => setUpper(e.currentTarget.value)} /></label>
+          {unit !== 'm' && heightInMetres(lower, unit) !== null && heightInMetres(upper, unit) !== null && (
+            <p class="muted" role="status">{t('notices:form.inMetres', { lower: heightInMetres(lower, unit), upper: heightInMetres(upper, unit) })}</p>
+          )}
         </fieldset>
         <fieldset>
           <legend>{t('notices:form.window', { zone: z })}</legend>
@@ -367,9 +378,10 @@ function FileNotice({ line, drawing, setDrawing, picked, clearPicked, onDraft, r
           </div>
           {shape === 'circle' ? (
             <div class="form-row">
-              <label>{t('notices:form.lon')}<input name="lon" type="number" step="any" min={-180} max={180} inputMode="decimal" value={lon} onInput={(e) => setLon(e.currentTarget.value)} /></label>
-              <label>{t('notices:form.lat')}<input name="lat" type="number" step="any" min={-90} max={90} inputMode="decimal" value={lat} onInput={(e) => setLat(e.currentTarget.value)} /></label>
+              <label>{t('notices:form.lat')}<input name="lat" type="text" spellcheck={false} placeholder="44°30'N" value={lat} onInput={(e) => setLat(e.currentTarget.value)} aria-describedby="coord-help" /></label>
+              <label>{t('notices:form.lon')}<input name="lon" type="text" spellcheck={false} placeholder="30°15'E" value={lon} onInput={(e) => setLon(e.currentTarget.value)} aria-describedby="coord-help" /></label>
               <label>{t('notices:form.radius')}<input name="radius" type="number" step="any" min={0} max={5000} inputMode="decimal" value={radius} onInput={(e) => setRadius(e.currentTarget.value)} /></label>
+              <p id="coord-help" class="muted">{t('notices:form.coordHelp')}</p>
             </div>
           ) : (
             <>
@@ -403,11 +415,11 @@ function FileNotice({ line, drawing, setDrawing, picked, clearPicked, onDraft, r
 
 function buildArea(shape: 'circle' | 'polygon', lon: string, lat: string, radius: string, polygon: string): { area: NoticeArea } | { error: string } {
   if (shape === 'circle') {
-    const x = Number(lon);
-    const y = Number(lat);
+    const y = parseAngle(lat, 'lat');
+    const x = parseAngle(lon, 'lon');
     const r = Number(radius);
-    if (lon.trim() === '' || !Number.isFinite(x) || x < -180 || x > 180) return { error: t('notices:form.error.lon') };
-    if (lat.trim() === '' || !Number.isFinite(y) || y < -90 || y > 90) return { error: t('notices:form.error.lat') };
+    if (y === null) return { error: t('notices:form.error.lat') };
+    if (x === null) return { error: t('notices:form.error.lon') };
     if (radius.trim() === '' || !Number.isFinite(r) || r <= 0 || r > 5000) return { error: t('notices:form.error.radius') };
     return { area: { type: 'Point', coordinates: [x, y], radius: Math.round(r * 1000) } };
   }
