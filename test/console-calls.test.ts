@@ -106,6 +106,10 @@ test('a call rings, is accepted, carries voice both ways, and hangs up with a du
   }
 
   mark('connected');
+  // Each side sees its own microphone's level in the call panel (the fake device plays a tone).
+  for (const p of [wp, mp]) {
+    await p.waitForFunction(() => Number(document.querySelector('[data-testid="call-panel"] [data-testid="mic-level"]')?.getAttribute('data-level') ?? 0) > 0.01, undefined, { timeout: 10_000 });
+  }
   // Both sides hear the other: packets keep arriving, and they carry sound.
   const first = await Promise.all([inbound(wp), inbound(mp)]);
   await new Promise((r) => setTimeout(r, 2000));
@@ -132,6 +136,24 @@ test('a call rings, is accepted, carries voice both ways, and hangs up with a du
     assert.match(await row(p, 'ended').innerText(), /Ended — lasted \d+:\d\d/);
     await p.getByTestId('call-dismiss').click();
   }
+});
+
+test('the microphone is chosen and tested before a call: the choice is kept in this browser, the meter moves', { timeout: 30_000 }, async () => {
+  await mp.evaluate((line) => (location.hash = `#/lines/${line}/calls`), LINE);
+  const check = mp.getByTestId('mic-check');
+  await check.waitFor();
+  await check.getByTestId('mic-test').click();
+  await mp.waitForFunction(() => Number(document.querySelector('[data-testid="mic-check"] [data-testid="mic-level"]')?.getAttribute('data-level') ?? 0) > 0.01, undefined, { timeout: 10_000 });
+  // Once the page may use a microphone, the devices have names; another is chosen and kept.
+  const options = await check.getByTestId('mic-choose').locator('option').allInnerTexts();
+  assert.ok(options.length >= 2 && options.some((o) => /Fake/i.test(o)), options.join(' | '));
+  const second = await check.getByTestId('mic-choose').locator('option').nth(1).getAttribute('value');
+  await check.getByTestId('mic-choose').selectOption(second!);
+  assert.equal(await mp.evaluate(() => localStorage.getItem('hotline.microphone')), second);
+  await check.getByTestId('mic-test').click();
+  await mp.waitForFunction(() => Number(document.querySelector('[data-testid="mic-check"] [data-testid="mic-level"]')?.getAttribute('data-level') ?? 0) > 0.01, undefined, { timeout: 10_000 });
+  await check.getByTestId('mic-test').click();
+  await check.getByTestId('mic-level').waitFor({ state: 'detached' });
 });
 
 test('a declined call, with its reason, is declined on both consoles', { timeout: 30_000 }, async () => {

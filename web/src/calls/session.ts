@@ -8,6 +8,7 @@ import { callIsOpen } from '../../../src/wire/call-status.ts';
 import { sdpFingerprint } from '../../../src/wire/fingerprint.ts';
 import { speaks } from '../../../src/wire/speaking.ts';
 import type { CallView, SignalRecord } from './types.ts';
+import { localStream, openMicrophone } from './microphone.ts';
 
 // The console's one voice call at a time, and the calls ringing for us.
 //
@@ -77,7 +78,8 @@ class Session {
 
   async open(): Promise<RTCPeerConnection> {
     if (!navigator.mediaDevices?.getUserMedia) throw new Error(t('calls:problem.noMedia'));
-    this.local = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+    this.local = await openMicrophone();
+    if (current === this) localStream.value = this.local;
     if (this.closed) {
       this.closeMedia();
       throw new Error(t('calls:problem.aborted'));
@@ -194,6 +196,7 @@ class Session {
 
   closeMedia() {
     this.local?.getTracks().forEach((track) => track.stop());
+    if (localStream.value === this.local) localStream.value = null;
     this.local = null;
     if (this.pc && this.pc.signalingState !== 'closed') this.pc.close();
     if (current === this) remoteStream.value = null;

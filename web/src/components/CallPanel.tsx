@@ -7,6 +7,8 @@ import { outcome } from '../calls/describe.ts';
 import { clock } from '../calls/types.ts';
 import { callIsOpen } from '../../../src/wire/call-status.ts';
 import '../calls/calls.css';
+import { localStream } from '../calls/microphone.ts';
+import { LevelMeter } from './LevelMeter.tsx';
 
 /** The ringing and in-call panel, over every page. */
 export function CallPanel() {
@@ -141,6 +143,8 @@ function InCall({ a }: { a: Active }) {
           {c?.startedAt ? <Timer since={c.startedAt} /> : null}
         </p>
         <p role="status" class={`call-voice call-voice-${voice}`} data-voice={voice}>{t(`calls:voice.${voice}`)}</p>
+        {/* Our own level while we speak: a dead microphone shows at once, not when the other side says so. */}
+        <LevelMeter stream={a.muted ? null : localStream.value} label={t('calls:mic.ours')} />
         <div class="call-actions">
           <button type="button" class="secondary" aria-pressed={a.muted} disabled={a.phase !== 'accepted' || a.voice === 'none'} onClick={() => setMuted(!a.muted)} data-testid="call-mute">
             {a.muted ? t('calls:panel.unmute') : t('calls:panel.mute')}
