@@ -126,3 +126,34 @@ test('at 1366×768 the compose box is in view with a FLASH banner up; "x" declin
     await context.close();
   }
 });
+
+test('the call timeline opens on the calls, so a burst of them is not one point; it zooms and pans', { timeout: 60_000 }, async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const call = (await W.as('duty', 'POST', `/v1/lines/${LINE}/calls`, {})).json.id;
+    await eventually(async () => (await M.as('duty', 'GET', `/v1/lines/${LINE}/calls/${call}`)).status === 200, 'the call at Moscow');
+    assert.equal((await M.as('duty', 'POST', `/v1/lines/${LINE}/calls/${call}/decline`, { reason: `busy ${i}` })).status, 201);
+    ids.push(call);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const { context, page } = await openConsole(browser, W.proc.url, 'duty', PASSWORD);
+  try {
+    await page.goto(`${W.proc.url}/#/lines/${LINE}/history`);
+    const timeline = page.getByTestId('call-timeline');
+    await timeline.waitFor();
+    await eventually(async () => (await timeline.locator('.timeline-mark[data-status="declined"]').count()) >= 4, 'the declined calls drawn');
+    const boxes = await Promise.all(ids.map((id) => timeline.locator(`[data-call="${id}"]`).boundingBox()));
+    const xs = boxes.map((b) => b!.x + b!.width / 2).sort((a, b) => a - b);
+    for (let i = 1; i < xs.length; i++) assert.ok(xs[i] - xs[i - 1] >= 8, `calls ${i - 1} and ${i} are ${xs[i] - xs[i - 1]} px apart`);
+    const showing = page.getByRole('group', { name: 'Move and zoom the timeline' }).getByRole('status');
+    const before = await showing.innerText();
+    await page.getByTestId('timeline-whole').click();
+    await page.waitForFunction((b) => document.querySelector('.timeline-controls [role=status]')?.textContent !== b, before);
+    await page.getByTestId('timeline-fit').click();
+    assert.equal(await showing.innerText(), before);
+    await page.getByTestId('timeline-zoom-out').click();
+    assert.notEqual(await showing.innerText(), before);
+  } finally {
+    await context.close();
+  }
+});

@@ -85,16 +85,28 @@ export function CallTimeline({ calls, from, to, now, lanes }: { calls: TimelineC
   const x = timeScale(from, to, LEFT, WIDTH - RIGHT);
   const { ticks, step } = timeTicks(from, to, 7);
   const laneOf = (c: TimelineCall) => Math.max(0, lanes.findIndex(([a, b]) => a === c.party && b === c.toParty));
-  // Calls too close to tell apart step up and down within their lane.
+  // Calls too close to tell apart are moved apart along their lane (in order, at least GAP px from the one before,
+  // and back from the right edge if that runs over), and step up and down as well: every call stays a mark of its
+  // own. Their exact times are in each mark's title and the table below.
+  const GAP = 12;
   const offsets: number[] = [];
+  const xs: number[] = calls.map((c) => x(c.time));
+  const byLane = new Map<number, number[]>();
+  calls.forEach((c, i) => byLane.set(laneOf(c), [...(byLane.get(laneOf(c)) ?? []), i]));
+  for (const members of byLane.values()) {
+    const order = [...members].sort((a, b) => xs[a] - xs[b]);
+    for (let j = 1; j < order.length; j++) xs[order[j]] = Math.max(xs[order[j]], xs[order[j - 1]] + GAP);
+    const over = xs[order.at(-1)!] - (WIDTH - RIGHT - 4);
+    if (over > 0) for (let j = order.length - 1; j >= 0; j--) xs[order[j]] = Math.min(xs[order[j]] - (j === order.length - 1 ? over : 0), j < order.length - 1 ? xs[order[j + 1]] - GAP : Infinity);
+  }
   const last = new Map<number, { x: number; k: number }>();
-  for (const c of calls) {
+  calls.forEach((c, i) => {
     const lane = laneOf(c);
     const prev = last.get(lane);
-    const k = prev && x(c.time) - prev.x < 14 ? (prev.k + 1) % 3 : 0;
-    last.set(lane, { x: x(c.time), k });
+    const k = prev && xs[i] - prev.x < 2 * GAP ? (prev.k + 1) % 3 : 0;
+    last.set(lane, { x: xs[i], k });
     offsets.push([0, -12, 12][k]);
-  }
+  });
   const counts = Object.fromEntries(callStatuses.map((s) => [s, calls.filter((c) => c.status === s).length]));
   const label = t('history:timeline.label', {
     count: calls.length,
@@ -115,7 +127,7 @@ export function CallTimeline({ calls, from, to, now, lanes }: { calls: TimelineC
         </g>
       ))}
       {calls.map((c, i) => {
-        const cx = x(c.time);
+        const cx = xs[i];
         const cy = TOP + laneOf(c) * LANE + LANE / 2 + offsets[i];
         const end = c.status === 'ended' && c.durationMs !== null ? c.time + c.durationMs : c.status === 'accepted' ? now : c.time;
         const width = Math.max(4, Math.min(WIDTH - RIGHT, x(end)) - cx);

@@ -267,17 +267,48 @@ export function History({ line }: { line: LineView }) {
   );
 }
 
+/** The span the calls take (their ends included), padded a little, so that a week of quiet does not pile them on one point. */
+function callsExtent(calls: ContactHistory['timeline'], now: number): [number, number] {
+  const start = Math.min(...calls.map((c) => c.time));
+  const end = Math.max(...calls.map((c) => (c.durationMs !== null ? c.time + c.durationMs : c.status === 'accepted' ? now : c.time)));
+  const pad = Math.max(2 * 60_000, (end - start) * 0.08);
+  return [start - pad, Math.min(now, end + pad)];
+}
+
 function Timeline({ history, now, period, parties }: { history: ContactHistory; now: number; period: Period; parties: string[] }) {
   const calls = history.timeline;
   const first = calls.length ? calls[0].time : now - 7 * DAY;
-  const from = history.from ?? Math.min(first, now - HOUR) - Math.max(HOUR, (now - first) * 0.03);
+  const whole: [number, number] = [history.from ?? Math.min(first, now - HOUR) - Math.max(HOUR, (now - first) * 0.03), now];
+  // The view opens on the calls themselves (every call apart), and zooms and pans from there; "whole period" shows it all.
+  const [view, setView] = useState<[number, number] | null>(null);
+  const [from, to] = view ?? (calls.length ? callsExtent(calls, now) : whole);
+  const span = to - from;
+  const zoom = (factor: number) => {
+    const mid = from + span / 2;
+    const half = Math.max(60_000, (span * factor) / 2);
+    setView([Math.max(whole[0], mid - half), Math.min(now, mid + half)]);
+  };
+  const pan = (direction: number) => {
+    const shift = span * 0.4 * direction;
+    const a = Math.max(whole[0], Math.min(from + shift, now - span));
+    setView([a, a + span]);
+  };
   const lanes: string[][] = [];
   for (const a of parties) for (const b of parties) if (a !== b && calls.some((c) => c.party === a && c.toParty === b)) lanes.push([a, b]);
   for (const c of calls) if (!lanes.some(([a, b]) => a === c.party && b === c.toParty)) lanes.push([c.party, c.toParty]);
   if (lanes.length === 0) return <p>{t('history:timeline.none', { period: t(`history:period.${period}`) })}</p>;
   return (
     <>
-      <CallTimeline calls={calls} from={from} to={now} now={now} lanes={lanes} />
+      <div class="timeline-controls" role="group" aria-label={t('history:zoom.label')}>
+        <button type="button" class="secondary" onClick={() => pan(-1)} data-testid="timeline-earlier">{t('history:zoom.earlier')}</button>
+        <button type="button" class="secondary" onClick={() => zoom(0.5)} data-testid="timeline-zoom-in">{t('history:zoom.in')}</button>
+        <button type="button" class="secondary" onClick={() => zoom(2)} data-testid="timeline-zoom-out">{t('history:zoom.out')}</button>
+        <button type="button" class="secondary" onClick={() => pan(1)} disabled={to >= now} data-testid="timeline-later">{t('history:zoom.later')}</button>
+        <button type="button" class="secondary" onClick={() => setView(null)} disabled={view === null} data-testid="timeline-fit">{t('history:zoom.fit')}</button>
+        <button type="button" class="secondary" onClick={() => setView(whole)} data-testid="timeline-whole">{t('history:zoom.whole')}</button>
+        <span class="muted" role="status">{t('history:zoom.showing', { from: formatTime(from, zone.value), to: formatTime(to, zone.value) })}</span>
+      </div>
+      <CallTimeline calls={calls.filter((c) => c.time >= from && c.time <= to)} from={from} to={to} now={now} lanes={lanes} />
       <StatusLegend />
       <details>
         <summary>{t('history:timeline.asTable')}</summary>
