@@ -86,6 +86,13 @@ test('every page passes axe-core with no serious or critical violation, and the 
     problems.push(...(await serious(page)).map((p) => `${tab}: ${p}`));
     await page.screenshot({ path: join(SHOTS, `${tab}.png`), fullPage: false });
   }
+  for (const own of ['watch', 'board']) {
+    await page.goto(`${W.proc.url}/#/${own}`);
+    await page.getByTestId(own).waitFor();
+    await page.waitForLoadState('networkidle');
+    problems.push(...(await serious(page)).map((p) => `${own}: ${p}`));
+    if (own === 'watch') await page.screenshot({ path: join(SHOTS, 'watch.png'), fullPage: false });
+  }
   // A large watch-floor display, and a laptop, in Russian.
   const wall = await signedIn('duty', { width: 2560, height: 1440 });
   await wall.goto(`${W.proc.url}/#/lines/${line}/transcript`);
@@ -186,7 +193,7 @@ test('every page fits an 800 px window: nothing scrolls sideways', { timeout: 90
   const page = await signedIn('duty', { width: 800, height: 900 });
   const problems: string[] = [];
   try {
-    for (const at of ['#/lines', ...['transcript', 'calls', 'readouts', 'notices', 'history', 'audit'].map((tab) => `#/lines/${line}/${tab}`), '#/security']) {
+    for (const at of ['#/lines', ...['transcript', 'calls', 'readouts', 'notices', 'history', 'audit'].map((tab) => `#/lines/${line}/${tab}`), '#/security', '#/watch', '#/board']) {
       await page.goto(`${W.proc.url}/${at}`);
       await page.waitForLoadState('networkidle');
       const wide = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth }));
@@ -205,7 +212,7 @@ test('people\'s words: no page but the audit shows an internal reference ("Washi
   const page = await signedIn('duty');
   const problems: string[] = [];
   try {
-    for (const at of ['#/lines', '#/board', ...['transcript', 'calls', 'readouts', 'notices', 'history'].map((tab) => `#/lines/${line}/${tab}`)]) {
+    for (const at of ['#/lines', '#/board', '#/watch', ...['transcript', 'calls', 'readouts', 'notices', 'history'].map((tab) => `#/lines/${line}/${tab}`)]) {
       await page.goto(`${W.proc.url}/${at}`);
       await page.waitForLoadState('networkidle');
       const text = await page.evaluate(() => document.body.innerText);

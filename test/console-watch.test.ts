@@ -16,8 +16,8 @@ let browser: Browser;
 const LINE = 'deconfliction';
 
 before(async () => {
-  ({ stations: [W, M], stop } = await linkedStations(['Washington', 'Moscow'], { duty: 'duty_officer', relief: 'duty_officer' }, { schedulerMs: 100, heartbeatMs: 200 }));
-  await shareLine(W, [M], LINE, ['duty', 'relief'], { title: 'Deconfliction line' });
+  ({ stations: [W, M], stop } = await linkedStations(['Washington', 'Moscow'], { duty: 'duty_officer', relief: 'duty_officer', chief: 'principal' }, { schedulerMs: 100, heartbeatMs: 200 }));
+  await shareLine(W, [M], LINE, ['duty', 'relief', 'chief'], { title: 'Deconfliction line' });
   await W.as('duty', 'POST', `/v1/lines/${LINE}/messages`, { text: 'Ferry crossing at dawn, no escort.', precedence: 'ROUTINE' });
   for (let i = 0; i < 29; i++) await W.as('duty', 'POST', `/v1/lines/${LINE}/messages`, { text: `Position report ${i}: corridor clear.`, precedence: 'ROUTINE' });
   await W.as('duty', 'POST', `/v1/lines/${LINE}/messages`, { text: 'Tanker refuelling over the Black Sea at 14:00Z.', precedence: 'PRIORITY' });
@@ -153,6 +153,63 @@ test('the call timeline opens on the calls, so a burst of them is not one point;
     assert.equal(await showing.innerText(), before);
     await page.getByTestId('timeline-zoom-out').click();
     assert.notEqual(await showing.innerText(), before);
+  } finally {
+    await context.close();
+  }
+});
+
+test('presence: a principal sets it, the party shares it on the line, and the other side sees it before calling', { timeout: 60_000 }, async () => {
+  const chief = await openConsole(browser, W.proc.url, 'chief', PASSWORD);
+  const moscow = await openConsole(browser, M.proc.url, 'duty', PASSWORD);
+  try {
+    await chief.page.goto(`${W.proc.url}/#/watch`);
+    await chief.page.locator('[data-presence="reachable"]').check();
+    await chief.page.locator('[data-person="chief"][data-status="reachable"]').waitFor();
+    // Washington's admin shares its principals' presence on the line: where the chief is now goes to the line at once.
+    assert.equal((await W.as('root', 'PATCH', `/v1/lines/${LINE}/settings`, { sharePresence: true })).status, 201);
+    await moscow.page.goto(`${M.proc.url}/#/lines/${LINE}/calls`);
+    const shared = moscow.page.getByTestId('shared-presence');
+    await shared.locator('[data-presence-of="chief"][data-status="reachable"]').waitFor({ timeout: 15_000 });
+    assert.match(await shared.innerText(), /chief \(Washington\): Reachable/);
+    // A change reaches Moscow's open console without a reload, with who acts in the chief's place.
+    await chief.page.getByTestId('presence-delegate').selectOption('duty');
+    await chief.page.locator('[data-presence="away"]').check();
+    await shared.locator('[data-presence-of="chief"][data-status="away"]').waitFor({ timeout: 15_000 });
+    assert.match(await shared.innerText(), /chief \(Washington\): Away · duty acts in their place/);
+    // Only those who keep the watch set a presence.
+    assert.equal((await W.as('root', 'PUT', '/v1/me/presence', { status: 'away' })).status, 403);
+    assert.equal((await W.as('chief', 'PUT', '/v1/me/presence', { status: 'away', delegate: 'nobody-here' })).status, 400);
+  } finally {
+    await chief.context.close();
+    await moscow.context.close();
+  }
+});
+
+test('watch handover: the outgoing officer hands over with a note of what is open, and the record shows who held the watch when', { timeout: 60_000 }, async () => {
+  const { context, page } = await openConsole(browser, M.proc.url, 'duty', PASSWORD);
+  try {
+    await page.goto(`${M.proc.url}/#/watch`);
+    await page.getByTestId('watch-holder').getByText('Nobody holds the watch.').waitFor();
+    await page.getByTestId('handover-submit').click();
+    await page.getByTestId('watch-holder').getByText(/^duty holds the watch since/).waitFor();
+    // Handing over: the note is filled from what is open on the lines.
+    await page.getByTestId('handover-to').selectOption('relief');
+    await page.getByTestId('handover-open').click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="handover-note"]') as HTMLTextAreaElement).value.startsWith('Deconfliction line:'));
+    const note = await page.getByTestId('handover-note').inputValue();
+    assert.match(note, /waiting for us: /);
+    await page.getByTestId('handover-submit').click();
+    await page.getByTestId('watch-holder').getByText(/^relief holds the watch since/).waitFor();
+    const turns = await page.getByTestId('watch-turns').locator('tbody tr').allInnerTexts();
+    assert.equal(turns.length, 2);
+    assert.match(turns[0], /^relief/);
+    assert.match(turns[1], /^duty/);
+    const watch = (await M.as('duty', 'GET', '/v1/watch')).json;
+    assert.deepEqual([watch.holder.name, watch.holder.handedBy, watch.turns[1].name, watch.turns[1].to === watch.holder.from], ['relief', 'duty', 'duty', true]);
+    assert.equal(watch.holder.note, note);
+    // Only the one on watch (or an admin) hands it over.
+    assert.equal((await M.as('duty', 'POST', '/v1/watch/handover', { to: 'chief', note: '' })).status, 403);
+    assert.equal((await M.as('root', 'POST', '/v1/watch/handover', { to: 'chief', note: 'relief taken ill' })).status, 201);
   } finally {
     await context.close();
   }

@@ -34,6 +34,8 @@ import { CallSignals } from './call-signals.ts';
 import { SignIn } from './sign-in/sign-in.ts';
 import { replicated } from './replica/replica.ts';
 import { Alarms } from './alarms.ts';
+import { Presence } from './presence.ts';
+import { Watch } from './watch.ts';
 
 /** Tries at presenting what entries changed while the database is unreachable (about 20 s in all, backing off to 2 s). */
 const PRESENT_ATTEMPTS = 14;
@@ -90,6 +92,10 @@ export class Station {
   readonly signals = new CallSignals(this);
   /** What the watch must not miss, stored: raised, acknowledged by a person, cleared when the cause goes. */
   readonly alarms: Alarms;
+  /** Who is at the terminal, and what of it the lines hear. */
+  readonly presence: Presence;
+  /** Who holds the watch, and who held it when. */
+  readonly watch: Watch;
   /** The start-up integrity check's runner: on-demand and background full re-checks. */
   integrity?: StartupCheck;
   /** Whether this process writes: a single station always, a replica once it leads (see lead()). */
@@ -146,6 +152,11 @@ export class Station {
       pq,
     });
     this.lineStates = new LineStates({ store: this.store, me: this.identity.name, held: (log: LogId) => this.held(log), logger: this.logger });
+    this.presence = new Presence({
+      store: this.store, appender: this.appender, clock: this.clock, me: this.identity.name,
+      state: async (line) => (await this.lineStates.get(line)) ?? undefined,
+    });
+    this.watch = new Watch(this.store, this.clock);
     this.alarms = new Alarms({
       store: this.store, feed: this.feed, clock: this.clock, logger: this.logger,
       state: async (line) => (await this.lineStates.get(line)) ?? undefined,

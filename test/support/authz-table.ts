@@ -58,6 +58,7 @@ export const lineEndpoints: LineEndpoint[] = [
   { method: 'GET', path: '/v1/lines/{line}/search', need: 'read', ok: 200, query: 'q=matrix&precedence=FLASH' },
   { method: 'GET', path: '/v1/lines/{line}/read', need: 'read', ok: 200 },
   { method: 'PUT', path: '/v1/lines/{line}/read', need: 'read', ok: 200, body: () => ({ upTo: 1 }) },
+  { method: 'GET', path: '/v1/lines/{line}/presence', need: 'read', ok: 200 },
   { method: 'GET', path: '/v1/lines/{line}/logs/{party}/cosignatures', need: 'read', ok: 200 },
   { method: 'GET', path: '/v1/lines/{line}/logs/{party}/entries', need: 'read', ok: 200 },
   { method: 'GET', path: '/v1/lines/{line}/logs/{party}/entries/{seq}', need: 'read', ok: 200 },
@@ -146,6 +147,11 @@ export const stationEndpoints = (parisKey: string): StationEndpoint[] => [
   { method: 'GET', path: '/v1/links/{peer}/history', who: 'member', ok: 200, url: '/v1/links/Moscow/history' },
   { method: 'GET', path: '/v1/alarms', who: 'member', ok: 200 },
   { method: 'GET', path: '/v1/board', who: 'member', ok: 200 },
+  { method: 'GET', path: '/v1/presence', who: 'member', ok: 200 },
+  // Allowed answers that change nothing: a member who keeps no watch may not set a presence (403 for them is the rule, tested in console-watch).
+  { method: 'PUT', path: '/v1/me/presence', who: 'member', ok: 400, body: () => ({ status: 'nowhere' }) },
+  { method: 'GET', path: '/v1/watch', who: 'member', ok: 200 },
+  { method: 'POST', path: '/v1/watch/handover', who: 'member', ok: 400, body: () => ({ to: 'nobody-here', note: '' }) },
   // An alarm this member cannot see answers as one that does not exist (console-alarms.test.ts acknowledges real ones).
   { method: 'POST', path: '/v1/alarms/{alarm}/ack', who: 'member', ok: 404, url: '/v1/alarms/999999999/ack' },
   { method: 'GET', path: '/v1/peers', who: 'admin', ok: 200 },

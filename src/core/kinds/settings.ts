@@ -16,6 +16,8 @@ export const LineSettings = Type.Object(
     ringSeconds: Type.Integer({ minimum: 5, maximum: 600 }),
     escalationStepSeconds: Type.Integer({ minimum: 10, maximum: 24 * 3600 }),
     checks: Type.Union([CheckSchedule, Type.Null()]),
+    /** Whether this party tells the line where its principals are (presence entries); absent: no. */
+    sharePresence: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

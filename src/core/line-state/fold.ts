@@ -16,6 +16,7 @@ import { CONFLICT_KIND, NOTICE_KIND, NOTICE_WITHDRAW, ConflictEntryBody, NoticeE
 import { READOUT_KIND, ReadoutEntryBody } from '../kinds/readout.ts';
 import { refId } from '../kinds/ref.ts';
 import { SETTINGS_KIND, LineSettings } from '../kinds/settings.ts';
+import { PRESENCE_KIND, PresenceEntryBody } from '../kinds/presence.ts';
 import { TEMPLATE_KIND, TemplateEntryBody } from '../kinds/template.ts';
 import { TRANSLATION_KIND, TranslationEntryBody } from '../kinds/translation.ts';
 import { compareStamps, insertStamped, stampOf, type Stamp } from './order.ts';
@@ -47,6 +48,7 @@ const is = {
   check: compiled(CheckEntryBody),
   missed: compiled(CheckMissedEntryBody),
   testReply: compiled(LineTestReplyBody),
+  presence: compiled(PresenceEntryBody),
 };
 
 /**
@@ -133,6 +135,14 @@ function apply(s: LineState, e: Entry): string | undefined {
       if (!is.template(b)) return bad();
       const now = s.templates.get(b.number);
       if (!now || compareStamps(now, stamp) < 0) s.templates.set(b.number, { ...stamp, number: b.number, title: b.title, texts: b.texts, precedence: b.precedence });
+      return;
+    }
+    case PRESENCE_KIND: {
+      if (!is.presence(b)) return bad();
+      // A party speaks for its own people only; the newest entry of its log about a person counts.
+      const key = `${e.party}\n${b.name}`;
+      const now = s.presence.get(key);
+      if (!now || now.seq < e.seq) s.presence.set(key, { ...stamp, name: b.name, status: b.status, ...(b.delegate ? { delegate: b.delegate } : {}) });
       return;
     }
     case SETTINGS_KIND: {

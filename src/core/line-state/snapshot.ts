@@ -4,11 +4,12 @@ import type { Stamp } from './order.ts';
 import { FoldedEntries } from './folded.ts';
 import {
   createLineState, type CallState, type CheckState, type LineState, type MessageState, type NoticeState, type Overlap,
-  type KeyChange, type ReadoutRecord, type SettingsRecord, type TemplateRecord,
+  type KeyChange, type ReadoutRecord, type PresenceRecord, type SettingsRecord, type TemplateRecord,
 } from './state.ts';
 
 /** Bumped whenever the fold or this format changes what a snapshot means: an old one is then refolded from the logs. */
-export const SNAPSHOT_VERSION = 2;
+// 3: presence (issue 11).
+export const SNAPSHOT_VERSION = 3;
 
 /**
  * A line's folded state as plain JSON, so a station with years of records
@@ -33,6 +34,7 @@ export interface LineStateSnapshot {
   checks: CheckState[];
   templates: TemplateRecord[];
   settings: SettingsRecord[];
+  presence: PresenceRecord[];
   unansweredTests: Stamp[];
   answeredTests: string[];
   waiting: Array<[target: string, Entry[]]>;
@@ -62,6 +64,7 @@ export function toSnapshot(s: LineState): LineStateSnapshot {
     checks: [...s.checks.values()],
     templates: [...s.templates.values()],
     settings: [...s.settings.values()],
+    presence: [...s.presence.values()],
     unansweredTests: [...s.unansweredTests.values()],
     answeredTests: [...s.answeredTests],
     waiting: [...s.waiting],
@@ -92,6 +95,7 @@ export function fromSnapshot(line: Line, me: string, snapshot: unknown): LineSta
   for (const c of snap.checks) s.checks.set(c.id, c);
   for (const t of snap.templates) s.templates.set(t.number, t);
   for (const r of snap.settings) s.settings.set(r.party, r);
+  for (const r of snap.presence) s.presence.set(`${r.party}\n${r.name}`, r);
   for (const t of snap.unansweredTests) s.unansweredTests.set(t.id, t);
   for (const id of snap.answeredTests) s.answeredTests.add(id);
   for (const [target, list] of snap.waiting) s.waiting.set(target, list);

@@ -87,6 +87,9 @@ export interface KeyChange {
   compromisedAt?: number;
 }
 
+/** Where a person of a party is, as the party's latest presence entry on the line says. */
+export interface PresenceRecord extends Stamp { name: string; status: 'terminal' | 'reachable' | 'away'; delegate?: string }
+
 export interface TemplateRecord extends Stamp { number: number; title?: string; texts: Record<string, string>; precedence?: Precedence }
 export interface SettingsRecord extends Stamp { settings: LineSettings }
 
@@ -114,6 +117,8 @@ export interface LineState {
   templates: Map<number, TemplateRecord>;
   /** Each party's latest settings. */
   settings: Map<string, SettingsRecord>;
+  /** The newest presence each party shared of its people, keyed "party\nname". */
+  presence: Map<string, PresenceRecord>;
   /** Line tests of other parties that this station has not answered. */
   unansweredTests: Map<string, Stamp>;
   /** Our replies to line tests not folded yet (a reply can be folded before its test); dropped once the test is. */
@@ -134,7 +139,7 @@ export function createLineState(line: Line, me: string): LineState {
   return {
     line, me,
     applied: new FoldedEntries(), messages: new Map(), calls: new Map(), readouts: new Map(), notices: new Map(),
-    overlaps: new Map(), conflictRecords: new Map(), checks: new Map(), templates: new Map(), settings: new Map(),
+    overlaps: new Map(), conflictRecords: new Map(), checks: new Map(), templates: new Map(), settings: new Map(), presence: new Map(),
     unansweredTests: new Map(), answeredTests: new Set(), waiting: new Map(), openIncoming: new Set(), openOutgoing: new Set(), keyChanges: [], malformed: 0,
   };
 }

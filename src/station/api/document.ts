@@ -13,6 +13,7 @@ export const tags = [
   { name: 'members', description: 'The station\'s members and their roles (admin)' },
   { name: 'security', description: 'The security log and the sign-in policy (auditor, admin)' },
   { name: 'links', description: 'The links to peer stations, their status and history, and evidence of equivocation' },
+  { name: 'watch', description: 'Who is at the terminal (presence, shared on lines where the party chooses), and who holds the watch, with each handover' },
   { name: 'alarms', description: 'What the watch must not miss, kept by the station: raised, acknowledged by a person (who and when), cleared when the cause goes away' },
   { name: 'keys', description: 'This station\'s key: its rotations (peers, verifiers and witnesses follow them) and the revocations recorded here' },
   { name: 'peers', description: 'The peer stations this station has pinned by key (admin)' },

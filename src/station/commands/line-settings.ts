@@ -20,7 +20,10 @@ export async function setLineSettings(station: Station, actor: Member, lineId: s
     if (problem) throw badRequest(`checks: ${problem}`);
     if (line.parties.length < 2) throw badRequest('check calls need another party on the line');
   }
-  return { appended: await station.appender.append({ line: line.id, kind: SETTINGS_KIND, body: settings }), settings };
+  const appended = await station.appender.append({ line: line.id, kind: SETTINGS_KIND, body: settings });
+  // Sharing starts with where the principals are now, not with their next change.
+  if (settings.sharePresence && !current.sharePresence) await station.presence.shareOn(line.id);
+  return { appended, settings };
 }
 
 /** Defines (or redefines) a pre-agreed numbered template; the latest definition counts. */

@@ -7,6 +7,7 @@ import { sounding } from '../alarms/alarms.ts';
 import { CallPanel } from '../components/CallPanel.tsx';
 import { Board } from '../pages/Board.tsx';
 import { Line } from '../pages/Line.tsx';
+import { Watch } from '../pages/Watch.tsx';
 import { Lines } from '../pages/Lines.tsx';
 import { Login } from '../pages/Login.tsx';
 import { Members } from '../pages/Members.tsx';
@@ -43,6 +44,7 @@ export function App() {
   const nav: Array<[Route['page'], string, string]> = mustEnrol.value ? [] : [
     ['lines', '#/lines', t('nav.lines')],
     ['board', '#/board', t('nav.board')],
+    ['watch', '#/watch', t('watch:title')],
     ['security', '#/security', t('security:nav.security')],
     ...(role === 'admin' ? [['members', '#/members', t('security:nav.members')] as [Route['page'], string, string]] : []),
     ...(role === 'admin' || role === 'auditor' ? [['security-log', '#/security-log', t('security:nav.log')] as [Route['page'], string, string]] : []),
@@ -61,7 +63,8 @@ export function App() {
     <>
       <a class="skip" href="#main">{t('app.skip')}</a>
       <header class="top">
-        <a href="#/lines" class="brand">{t('app.title')} · {stationName.value}</a>
+        {/* The station's name is what the watch needs to see; the product's name is said to screen readers and in the tab's title. */}
+        <a href="#/lines" class="brand"><span class="visually-hidden">{t('app.title')} · </span>{stationName.value}</a>
         {nav.length > 0 && (
           <nav aria-label={t('security:nav.label')} class="site-nav">
             {nav.map(([page, to, label]) => <a key={page} href={to} aria-current={r.page === page || (page === 'lines' && r.page === 'line') ? 'page' : undefined} data-nav={page}>{label}</a>)}
@@ -94,6 +97,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {r.page === 'line' ? <Line id={r.line} tab={r.tab} />
           : r.page === 'security' ? <Security />
+          : r.page === 'watch' ? <Watch />
           : r.page === 'members' && role === 'admin' ? <Members />
           : r.page === 'security-log' && (role === 'admin' || role === 'auditor') ? <SecurityLog />
           : <Lines />}

@@ -3,8 +3,8 @@ import { signal } from '@preact/signals';
 export type Tab = 'transcript' | 'calls' | 'readouts' | 'notices' | 'history' | 'audit';
 export const tabs: Tab[] = ['transcript', 'calls', 'readouts', 'notices', 'history', 'audit'];
 /** Pages of their own, outside any line: the member's security, the admins' members and policy, the security log, the status board. */
-export type Page = 'security' | 'members' | 'security-log' | 'board';
-const pages: Page[] = ['security', 'members', 'security-log', 'board'];
+export type Page = 'security' | 'members' | 'security-log' | 'board' | 'watch';
+const pages: Page[] = ['security', 'members', 'security-log', 'board', 'watch'];
 export type Route = { page: 'lines' } | { page: 'line'; line: string; tab: Tab } | { page: Page };
 
 // Hash routes (#/lines, #/lines/<id>/<tab>, #/security, …): the station serves one page, and links stay shareable.

@@ -12,6 +12,7 @@ import '../../calls/calls.css';
 import type { LineView } from '../../../../src/wire/line.ts';
 import { ExerciseMark } from '../../components/ExerciseMark.tsx';
 import { MicrophoneCheck } from '../../components/MicrophoneCheck.tsx';
+import { SharedPresence } from './SharedPresence.tsx';
 
 /** The line's calls, newest first, with their outcomes; and a form to place one. */
 export function Calls({ line }: { line: LineView }) {
@@ -28,6 +29,7 @@ export function Calls({ line }: { line: LineView }) {
     <div data-view="Calls" class="calls-view">
       <h2 id="calls-title">{t('calls:list.title')}</h2>
       {speaks(me.value?.role) && <PlaceCall line={line} />}
+      <SharedPresence line={line} />
       {speaks(me.value?.role) && <MicrophoneCheck />}
       {error && <p role="alert" class="error">{t('error.generic', { message: error })}</p>}
       {!calls ? <p>{t('loading')}</p> : calls.length === 0 ? <p>{t('calls:list.none')}</p> : (
