@@ -197,7 +197,10 @@ test('every page fits an 800 px window: nothing scrolls sideways', { timeout: 90
       await page.goto(`${W.proc.url}/${at}`);
       await page.waitForLoadState('networkidle');
       const wide = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth }));
-      if (wide.scroll > wide.width) problems.push(`${at}: ${wide.scroll} px wide in ${wide.width}`);
+      if (wide.scroll > wide.width) {
+        const culprits = await page.evaluate((w) => [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > w + 1).slice(0, 3).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`), wide.width);
+        problems.push(`${at}: ${wide.scroll} px wide in ${wide.width} (${culprits.join(', ')})`);
+      }
     }
     await page.goto(`${W.proc.url}/#/lines/${line}/history`);
     await page.waitForLoadState('networkidle');

@@ -83,6 +83,25 @@ test('notices: file by typing a circle, see the conflict on both consoles, ackno
     await conflictShown(w.page);
     await conflictShown(m.page);
 
+    // A map that works as a tool: the two notices' numbers do not sit on each other, the sea is named, the edges carry
+    // coordinates, and zooming in halves the scale bar's reach (or better).
+    const map = w.page.locator('svg[data-testid="notice-map"]');
+    const labels = await map.locator('text[data-label]').evaluateAll((els) => els.map((e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }));
+    assert.equal(labels.length, 2);
+    const [a, b] = labels;
+    assert.ok(a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1], `the labels overlap: ${JSON.stringify(labels)}`);
+    await map.locator('[data-place="Black Sea"]').waitFor();
+    assert.ok(await map.locator('[data-coord="lat"]').count() >= 2 && await map.locator('[data-coord="lon"]').count() >= 2, 'coordinates on the edges');
+    assert.match(await map.locator('[data-coord="lat"]').first().textContent() ?? '', /^\d+(\.\d+)?°[NS]$/);
+    const before = Number(await map.getByTestId('map-scale').getAttribute('data-metres'));
+    await w.page.getByTestId('map-zoom-in').click();
+    await w.page.getByTestId('map-zoom-in').click();
+    await eventually(async () => (await map.getAttribute('data-zoom')) === '4', 'zoomed in');
+    const after = Number(await map.getByTestId('map-scale').getAttribute('data-metres'));
+    assert.ok(after <= before / 2, `the scale bar: ${before} m, then ${after} m`);
+    await w.page.getByTestId('map-fit').click();
+    await eventually(async () => (await map.getAttribute('data-zoom')) === '1', 'back to the notices');
+
     // Moscow acknowledges Washington's notice from its console; there is nothing to acknowledge on its own.
     const theirs = m.page.locator('li.notice-item[data-party="Washington"]');
     assert.equal(await m.page.locator('li.notice-item[data-party="Moscow"] [data-action="ack"]').count(), 0);

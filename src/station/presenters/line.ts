@@ -1,8 +1,8 @@
 import type { LineView } from '../../wire/line.ts';
-import { fingerprint } from '../identity.ts';
 import type { LineRecord, MemberRecord } from '../storage/store.ts';
 
-export function presentLine(line: LineRecord, members: MemberRecord[]): LineView {
+/** `fingerprint` reads a key aloud (identity.ts); the caller gives it, as presenters only shape what they are handed. */
+export function presentLine(line: LineRecord, members: MemberRecord[], fingerprint: (key: string) => string): LineView {
   return {
     id: line.id,
     title: line.title,

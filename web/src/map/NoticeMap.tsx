@@ -1,11 +1,12 @@
-import { useMemo } from 'preact/hooks';
-import { geoPath } from 'd3-geo';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { geoDistance, geoPath } from 'd3-geo';
 import { feature } from 'topojson-client';
 import type { Geometry, LineString } from 'geojson';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import countries from 'world-atlas/countries-110m.json';
 import { t } from '../app/t.ts';
 import { areaGeometry, frame, graticule } from './geo.ts';
+import { degreeLabel, placeLabel, places, scaleBar, type Box } from './places.ts';
 import type { NoticeArea, NoticeView, PartyStyle, Position } from './types.ts';
 import './map.css';
 
@@ -43,13 +44,40 @@ export function NoticeMap({ notices, styles, conflicted, numbers, selected, draf
   const geometries = useMemo(() => new Map(notices.map((n) => [n.id, areaGeometry(n.area)])), [notices]);
   const live = notices.filter((n) => !n.withdrawn);
   const fitKey = live.map((n) => n.id).join(',');
-  const { projection, graticuleStep } = useMemo(() => frame(live.map((n) => geometries.get(n.id)!), WIDTH, HEIGHT), [fitKey, geometries]);
+  // Zoom and pan: a factor and a shift applied to the fitted projection (so lines keep their width and labels their size).
+  const [view, setView] = useState({ k: 1, dx: 0, dy: 0 });
+  useEffect(() => setView({ k: 1, dx: 0, dy: 0 }), [fitKey]);
+  const { projection, graticuleStep: fittedStep } = useMemo(() => {
+    const f = frame(live.map((n) => geometries.get(n.id)!), WIDTH, HEIGHT);
+    const [tx, ty] = f.projection.translate();
+    f.projection.scale(f.projection.scale() * view.k).translate([WIDTH / 2 + (tx - WIDTH / 2) * view.k + view.dx, HEIGHT / 2 + (ty - HEIGHT / 2) * view.k + view.dy]);
+    return f;
+  }, [fitKey, geometries, view]);
+  const graticuleStep = stepFor(fittedStep, view.k);
   const path = geoPath(projection);
   const base = useMemo(() => ({ land: path(landShapes() as never) ?? '', graticule: path(graticule(graticuleStep)) ?? '', sphere: path({ type: 'Sphere' } as never) ?? '' }), [projection, graticuleStep]);
   const styleOf = (party: string) => styles.find((s) => s.party === party) ?? styles[0];
   const indexOf = (party: string) => Math.max(0, styles.findIndex((s) => s.party === party));
 
+  const dragged = useRef<{ x: number; y: number; moved: boolean; dx: number; dy: number } | null>(null);
+  const toSvg = (e: { clientX: number; clientY: number; currentTarget: EventTarget | null }) => {
+    const ctm = (e.currentTarget as SVGSVGElement).getScreenCTM();
+    return ctm ? new DOMPoint(e.clientX, e.clientY).matrixTransform(ctm.inverse()) : null;
+  };
+  const zoomBy = (factor: number) => setView((v) => {
+    const k = Math.min(64, Math.max(1, v.k * factor));
+    const f = k / v.k;
+    // Around the centre of the view.
+    return { k, dx: v.dx * f, dy: v.dy * f };
+  });
+  const panBy = (x: number, y: number) => setView((v) => ({ ...v, dx: v.dx + x, dy: v.dy + y }));
+
   function pick(e: MouseEvent) {
+    // The end of a drag is not a click on the map.
+    if (dragged.current?.moved) {
+      dragged.current = null;
+      return;
+    }
     if (!drawing || !onPick) return;
     const svg = e.currentTarget as SVGSVGElement;
     const ctm = svg.getScreenCTM();
@@ -69,13 +97,41 @@ export function NoticeMap({ notices, styles, conflicted, numbers, selected, draf
   else if (draft && draft.vertices.length > 1) draftPath = path({ type: 'LineString', coordinates: draft.vertices } as LineString) ?? '';
 
   return (
+    <div class="nm-wrap">
+    <div class="nm-controls" role="group" aria-label={t('notices:map.controls')}>
+      <button type="button" class="secondary" onClick={() => zoomBy(2)} aria-label={t('notices:map.zoomIn')} data-testid="map-zoom-in">+</button>
+      <button type="button" class="secondary" onClick={() => zoomBy(0.5)} disabled={view.k <= 1} aria-label={t('notices:map.zoomOut')} data-testid="map-zoom-out">−</button>
+      <button type="button" class="secondary" onClick={() => panBy(0, 120)} aria-label={t('notices:map.north')}>↑</button>
+      <button type="button" class="secondary" onClick={() => panBy(0, -120)} aria-label={t('notices:map.south')}>↓</button>
+      <button type="button" class="secondary" onClick={() => panBy(160, 0)} aria-label={t('notices:map.west')}>←</button>
+      <button type="button" class="secondary" onClick={() => panBy(-160, 0)} aria-label={t('notices:map.east')}>→</button>
+      <button type="button" class="secondary" onClick={() => setView({ k: 1, dx: 0, dy: 0 })} disabled={view.k === 1 && view.dx === 0 && view.dy === 0} data-testid="map-fit">{t('notices:map.fit')}</button>
+    </div>
     <svg
       class={`notice-map${drawing ? ' drawing' : ''}`}
       viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
       role="img"
       aria-label={label}
       onClick={pick}
+      onWheel={(e) => {
+        e.preventDefault();
+        zoomBy(e.deltaY < 0 ? 1.25 : 0.8);
+      }}
+      onPointerDown={(e) => {
+        const pt = toSvg(e);
+        if (pt) dragged.current = { x: pt.x, y: pt.y, moved: false, dx: view.dx, dy: view.dy };
+      }}
+      onPointerMove={(e) => {
+        const d = dragged.current;
+        if (!d || e.buttons === 0) return;
+        const pt = toSvg(e);
+        if (!pt) return;
+        if (!d.moved && Math.hypot(pt.x - d.x, pt.y - d.y) < 5) return;
+        d.moved = true;
+        setView((v) => ({ ...v, dx: d.dx + pt.x - d.x, dy: d.dy + pt.y - d.y }));
+      }}
       data-testid="notice-map"
+      data-zoom={view.k}
     >
       <rect class="nm-frame" x="0" y="0" width={WIDTH} height={HEIGHT} />
       <path class="nm-sphere" d={base.sphere} />
@@ -93,16 +149,43 @@ export function NoticeMap({ notices, styles, conflicted, numbers, selected, draf
       {live.filter((n) => conflicted.has(n.id)).map((n) => (
         <path key={`c-${n.id}`} class="conflict-outline" d={path(geometries.get(n.id) as Geometry) ?? ''} data-notice={n.id} data-conflict="true" />
       ))}
-      {ordered.map((n) => {
-        const c = path.centroid(geometries.get(n.id) as Geometry);
-        if (!Number.isFinite(c[0]) || !Number.isFinite(c[1])) return null;
-        const conflict = conflicted.has(n.id) && !n.withdrawn;
-        return (
-          <text key={`l-${n.id}`} class={`nm-label${conflict ? ' conflict' : ''}${n.withdrawn ? ' withdrawn' : ''}`} x={c[0]} y={c[1]} text-anchor="middle" dominant-baseline="central">
-            {`${numbers.get(n.id) ?? ''}${conflict ? ' !' : ''}`}
-          </text>
-        );
-      })}
+      {(() => {
+        // Labels that do not collide: the notices' numbers first (moved aside when two meet), then place names where there is room.
+        const taken: Box[] = [];
+        const out = [];
+        for (const n of ordered) {
+          const c = path.centroid(geometries.get(n.id) as Geometry);
+          if (!Number.isFinite(c[0]) || !Number.isFinite(c[1])) continue;
+          const conflict = conflicted.has(n.id) && !n.withdrawn;
+          const text = `${numbers.get(n.id) ?? ''}${conflict ? ' !' : ''}`;
+          const w = 14 * text.length + 8;
+          const at = (x: number, y: number): Box => ({ x: x - w / 2, y: y - 12, w, h: 24 });
+          const spot = placeLabel(taken, [[0, 0], [0, -26], [0, 26], [w, 0], [-w, 0], [w, -26], [-w, 26]].map(([ox, oy]) => at(c[0] + ox, c[1] + oy))) ?? at(c[0], c[1]);
+          out.push(
+            <text key={`l-${n.id}`} class={`nm-label${conflict ? ' conflict' : ''}${n.withdrawn ? ' withdrawn' : ''}`} x={spot.x + spot.w / 2} y={spot.y + 12} text-anchor="middle" dominant-baseline="central" data-label={n.id}>
+              {text}
+            </text>,
+          );
+        }
+        const rank = fittedStep >= 30 && view.k < 2 ? 1 : graticuleStep >= 5 ? 2 : 3;
+        for (const place of places) {
+          if (place.rank > rank) continue;
+          const p = projection([place.lon, place.lat]);
+          if (!p || p[0] < 8 || p[0] > WIDTH - 8 || p[1] < 8 || p[1] > HEIGHT - 24) continue;
+          const w = place.name.length * (place.kind === 'sea' ? 7.5 : 7) + 8;
+          const spot = placeLabel(taken, [{ x: p[0] - w / 2, y: p[1] - 9, w, h: 18 }]);
+          if (!spot) continue;
+          out.push(
+            <g key={`p-${place.name}`} class={`nm-place nm-${place.kind}`} data-place={place.name}>
+              {place.kind === 'city' && <circle cx={p[0]} cy={p[1] + 12} r={2.5} />}
+              <text x={p[0]} y={p[1]} text-anchor="middle" dominant-baseline="central">{place.name}</text>
+            </g>,
+          );
+        }
+        return out;
+      })()}
+      <Graticule projection={projection} step={graticuleStep} />
+      <ScaleBar projection={projection} />
       {draftPath && <path class="nm-draft" d={draftPath} />}
       {draft?.vertices.map((v, i) => {
         const p = projection(v);
@@ -110,6 +193,52 @@ export function NoticeMap({ notices, styles, conflicted, numbers, selected, draf
       })}
       {drawing && <text class="nm-hint" x={WIDTH / 2} y={HEIGHT - 14} text-anchor="middle">{t('notices:map.drawHint')}</text>}
     </svg>
+    </div>
+  );
+}
+
+/** A finer graticule as the map zooms in: about the same number of lines on screen. */
+function stepFor(fitted: number, k: number): number {
+  const steps = [30, 10, 5, 2, 1, 0.5, 0.25];
+  let step = fitted;
+  for (let zoom = k; zoom >= 2.5; zoom /= 2.5) step = steps[Math.min(steps.length - 1, steps.indexOf(step) + 1)] ?? step;
+  return step;
+}
+
+type Projection = ReturnType<typeof frame>['projection'];
+
+/** The graticule's values along the map's left and bottom edges: 44°N, 30°E. */
+function Graticule({ projection, step }: { projection: Projection; step: number }) {
+  const centre = projection.invert?.([WIDTH / 2, HEIGHT / 2]);
+  if (!centre) return null;
+  const labels = [];
+  for (let lat = Math.ceil(-80 / step) * step; lat <= 80; lat += step) {
+    const p = projection([centre[0], lat]);
+    if (p && p[1] > 16 && p[1] < HEIGHT - 30) labels.push(<text key={`lat${lat}`} class="nm-coord" x={6} y={p[1] - 3} data-coord="lat">{degreeLabel(lat, 'lat')}</text>);
+  }
+  for (let lon = Math.ceil(-180 / step) * step; lon < 180; lon += step) {
+    const p = projection([lon, centre[1]]);
+    if (p && p[0] > 50 && p[0] < WIDTH - 40) labels.push(<text key={`lon${lon}`} class="nm-coord" x={p[0]} y={HEIGHT - 6} text-anchor="middle" data-coord="lon">{degreeLabel(lon, 'lon')}</text>);
+  }
+  return <g class="nm-coords">{labels}</g>;
+}
+
+/** How far 120 px reach at the centre of the map, as a bar labelled in km and nautical miles. */
+function ScaleBar({ projection }: { projection: Projection }) {
+  const a = projection.invert?.([WIDTH / 2, HEIGHT / 2]);
+  const b = projection.invert?.([WIDTH / 2 + 100, HEIGHT / 2]);
+  if (!a || !b) return null;
+  const metresPerPixel = (geoDistance(a, b) * 6_371_008.8) / 100;
+  if (!Number.isFinite(metresPerPixel) || metresPerPixel <= 0) return null;
+  const bar = scaleBar(metresPerPixel);
+  const x = WIDTH - bar.px - 20;
+  const y = HEIGHT - 28;
+  return (
+    <g class="nm-scale" data-testid="map-scale" data-metres={bar.metres}>
+      <rect x={x - 6} y={y - 18} width={bar.px + 12} height={28} class="nm-scale-back" />
+      <path d={`M${x},${y - 4}V${y + 4}H${x + bar.px}V${y - 4}`} />
+      <text x={x + bar.px / 2} y={y - 7} text-anchor="middle">{bar.label}</text>
+    </g>
   );
 }
 

@@ -6,6 +6,7 @@ import { createLine } from '../../commands/line-creator.ts';
 import { exportBundle } from '../../export.ts';
 import { lineFor } from '../../line-access.ts';
 import { presentLine } from '../../presenters/line.ts';
+import { fingerprint } from '../../identity.ts';
 import { memberOf } from '../member-of.ts';
 import { LineParams, Text } from '../schemas.ts';
 import { LineBundle, LineList, LineView } from '../../../wire/line.ts';
@@ -32,18 +33,18 @@ export async function lineRoutes(app: FastifyInstance) {
     const member = await memberOf(req);
     const members = await station.store.listMembers();
     const lines = (await station.store.listLines()).filter((l) => canSeeLine(member, { discreet: l.discreet, isMember: l.memberIds.includes(member.id), unassigned: l.memberIds.length === 0 }));
-    return { lines: lines.map((l) => presentLine(l, members)) } satisfies LineList;
+    return { lines: lines.map((l) => presentLine(l, members, fingerprint)) } satisfies LineList;
   });
 
   app.post<{ Body: Static<typeof NewLine> }>('/v1/lines', { config: { only: { roles: ['admin'], refusal: 'only an admin may create lines' } }, schema: { operationId: 'createLine', tags: ['lines'], summary: 'Create a line (admin)', body: NewLine, response: { 201: LineView, ...errors(400, 401, 403, 409, 413, 415, 503) } } }, async (req, reply) => {
     const member = await memberOf(req);
     const line = await createLine(station, member, req.body);
-    return reply.status(201).send(presentLine(line, await station.store.listMembers()));
+    return reply.status(201).send(presentLine(line, await station.store.listMembers(), fingerprint));
   });
 
   app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line', { config: { need: 'see' }, schema: { operationId: 'getLine', tags: ['lines'], summary: 'One line', params: LineParams, response: { 200: LineView, ...readErrors } } }, async (req) => {
     const line = await lineFor(station.store, await memberOf(req), req.params.line, 'see');
-    return presentLine(line, await station.store.listMembers());
+    return presentLine(line, await station.store.listMembers(), fingerprint);
   });
 
   app.put<{ Params: Static<typeof LineParams>; Body: Static<typeof Members> }>('/v1/lines/:line/members', {
@@ -59,7 +60,7 @@ export async function lineRoutes(app: FastifyInstance) {
       return m.id;
     });
     await station.store.setLineMembers(line.id, [...new Set(ids)]);
-    return presentLine((await station.store.line(line.id))!, all);
+    return presentLine((await station.store.line(line.id))!, all, fingerprint);
   });
 
   app.get<{ Params: Static<typeof LineParams> }>('/v1/lines/:line/export', {
