@@ -211,6 +211,25 @@ test('every page fits an 800 px window: nothing scrolls sideways', { timeout: 90
   assert.deepEqual(problems, []);
 });
 
+test('at 2560×1440 and 3840×2160 the pages use the screen: no centred column, larger type', { timeout: 90_000 }, async () => {
+  for (const viewport of [{ width: 2560, height: 1440 }, { width: 3840, height: 2160 }]) {
+    const page = await signedIn('duty', viewport);
+    try {
+      for (const at of ['#/lines', `#/lines/${line}/transcript`, `#/lines/${line}/notices`, '#/watch']) {
+        await page.goto(`${W.proc.url}/${at}`);
+        await page.waitForLoadState('networkidle');
+        const m = await page.evaluate(() => ({ main: document.querySelector('main')!.getBoundingClientRect().width, font: parseFloat(getComputedStyle(document.documentElement).fontSize), scroll: document.documentElement.scrollWidth }));
+        assert.ok(m.main >= 0.95 * viewport.width, `${viewport.width}: ${at} main is ${m.main} px`);
+        assert.ok(m.font >= (viewport.width >= 3200 ? 28 : 22), `${viewport.width}: ${m.font} px type`);
+        assert.ok(m.scroll <= viewport.width);
+      }
+      if (viewport.width === 3840) await page.screenshot({ path: join(SHOTS, 'transcript-4k.png') });
+    } finally {
+      await page.context().close();
+    }
+  }
+});
+
 test('people\'s words: no page but the audit shows an internal reference ("Washington:16")', { timeout: 90_000 }, async () => {
   const page = await signedIn('duty');
   const problems: string[] = [];
