@@ -137,3 +137,18 @@ test('EXERCISE traffic is marked everywhere, can be hidden, and is counted apart
     await washington.context.close();
   }
 });
+
+test('the Lines page tells FLASH from ROUTINE in what waits for us, and keeps a UTC clock', { timeout: 60_000 }, async () => {
+  const { context, page } = await openConsole(browser, W.proc.url, 'duty', PASSWORD);
+  try {
+    await page.goto(`${W.proc.url}/#/lines`);
+    const card = page.locator('[data-line="deconfliction"]');
+    await card.locator('[data-waiting="FLASH"]').waitFor();
+    assert.match(await card.locator('[data-waiting="FLASH"]').innerText(), /^FLASH 2/);
+    const clock = await page.getByTestId('utc-clock').innerText();
+    assert.match(clock, /^UTC \d\d:\d\d:\d\d$/);
+    await page.waitForFunction((c) => (document.querySelector('[data-testid="utc-clock"]') as HTMLElement | null)?.innerText !== c, clock, { timeout: 5000 });
+  } finally {
+    await context.close();
+  }
+});
