@@ -151,6 +151,8 @@ export const stationEndpoints = (parisKey: string): StationEndpoint[] => [
   // Allowed answers that change nothing: a member who keeps no watch may not set a presence (403 for them is the rule, tested in console-watch).
   { method: 'PUT', path: '/v1/me/presence', who: 'member', ok: 400, body: () => ({ status: 'nowhere' }) },
   { method: 'GET', path: '/v1/watch', who: 'member', ok: 200 },
+  { method: 'GET', path: '/v1/names', who: 'member', ok: 200 },
+  { method: 'PUT', path: '/v1/names', who: 'admin', ok: 200, body: () => ({ lines: {}, parties: { Moscow: { ru: 'Москва' } } }) },
   { method: 'POST', path: '/v1/watch/handover', who: 'member', ok: 400, body: () => ({ to: 'nobody-here', note: '' }) },
   // An alarm this member cannot see answers as one that does not exist (console-alarms.test.ts acknowledges real ones).
   { method: 'POST', path: '/v1/alarms/{alarm}/ack', who: 'member', ok: 404, url: '/v1/alarms/999999999/ack' },

@@ -31,6 +31,7 @@ import { alarmRoutes } from './routes/alarms.ts';
 import { boardRoutes } from './routes/board.ts';
 import { readingRoutes } from './routes/reading.ts';
 import { presenceRoutes } from './routes/presence.ts';
+import { nameRoutes } from './routes/names.ts';
 import { eventStream } from './event-stream.ts';
 import { inputRules } from './input-rules.ts';
 import { securityHeaders } from './headers.ts';
@@ -169,6 +170,7 @@ export async function buildApp(station: Station, transport?: ApiTransport, repli
   await app.register(boardRoutes);
   await app.register(readingRoutes);
   await app.register(presenceRoutes);
+  await app.register(nameRoutes);
   await app.register(integrityRoutes, { checks: station.integrity?.checks });
   const events = await eventStream(app);
   app.decorate('consoles', events.consoles);

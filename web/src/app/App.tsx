@@ -16,6 +16,7 @@ import { SecurityLog } from '../pages/SecurityLog.tsx';
 import { route, type Route } from './route.ts';
 import { browserLanguage, choose, chooseZone, lang, live, loadStation, me, mustEnrol, replica, sessionEnded, signOut, start, stationName, zone } from './session.ts';
 import { t } from './t.ts';
+import { loadNames } from './names.ts';
 
 
 export function App() {
@@ -30,6 +31,11 @@ export function App() {
     loadStation().then(() => (token() ? start() : undefined)).catch(() => undefined).finally(() => setReady(true));
     return () => window.removeEventListener('hotline:logged-out', out);
   }, []);
+  // Once someone is signed in (after a reload or through the sign-in form): the names they see lines and parties by.
+  const who = me.value?.name;
+  useEffect(() => {
+    if (who) void loadNames().catch(() => undefined);
+  }, [who]);
   // Read while rendering, so that a new alarm re-renders the title.
   const count = me.value ? sounding.value.length : 0;
   useEffect(() => {

@@ -7,6 +7,7 @@ import { me, quietAlarms, zone } from '../app/session.ts';
 import { t } from '../app/t.ts';
 import { formatTime } from '../i18n/index.ts';
 import type { AlarmView } from '../../../src/wire/alarm.ts';
+import { lineName, partyName } from '../app/names.ts';
 
 /** Kinds whose sentence starts with their own name ("FLASH from …"): no label in front. */
 export const SELF_NAMED = new Set(['flash', 'immediate']);
@@ -15,7 +16,12 @@ export const SELF_NAMED = new Set(['flash', 'immediate']);
 export function alarmText(a: AlarmView): string {
   const w = a.words;
   const status = typeof w.status === 'string' ? t(`alarm.linkStatus.${w.status}`) : '';
-  const said = t(`alarm.${a.kind}`, { ...w, line: w.line ?? t('alarm.station'), status });
+  const said = t(`alarm.${a.kind}`, {
+    ...w, status,
+    line: typeof w.line === 'string' ? lineName(a.line, w.line) : t('alarm.station'),
+    party: typeof w.party === 'string' ? partyName(w.party) : w.party,
+    peer: typeof w.peer === 'string' ? partyName(w.peer) : w.peer,
+  });
   const text = a.exercise ? `${t('exercise.word')} — ${said}` : said;
   // An escalation names the person it is for: say so to them, plainly.
   return a.kind === 'deadline' && w.notify && w.notify === me.value?.name ? `${text} ${t('alarm.forYou')}` : text;

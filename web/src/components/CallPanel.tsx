@@ -9,6 +9,7 @@ import { callIsOpen } from '../../../src/wire/call-status.ts';
 import '../calls/calls.css';
 import { localStream } from '../calls/microphone.ts';
 import { LevelMeter } from './LevelMeter.tsx';
+import { lineName, partyName } from '../app/names.ts';
 
 /** The ringing and in-call panel, over every page. */
 export function CallPanel() {
@@ -68,9 +69,9 @@ function Ringing({ item, more, busy }: { item: Incoming; more: number; busy: boo
       <div class="call-ringing" role="alertdialog" aria-modal="false" aria-labelledby="call-ringing-title" aria-describedby="call-ringing-desc" data-call={c.id} data-testid="call-ringing">
         <h2 id="call-ringing-title"><span aria-hidden="true">☎ </span>{t('calls:ringing.title')}</h2>
         <div id="call-ringing-desc">
-          <p class="call-ringing-from">{t('calls:ringing.from', { name: c.from, party: c.party })}</p>
+          <p class="call-ringing-from">{t('calls:ringing.from', { name: c.from, party: partyName(c.party) })}</p>
           <p>{c.to ? t('calls:ringing.for', { name: c.to }) : t('calls:ringing.forAnyone')}</p>
-          {lineTitle(item.line) !== null && <p class="call-muted-text">{t('calls:ringing.line', { line: lineTitle(item.line) })}</p>}
+          {lineTitle(item.line) !== null && <p class="call-muted-text">{t('calls:ringing.line', { line: lineName(item.line, lineTitle(item.line)!) })}</p>}
         </div>
         {busy && <p class="call-note">{t('calls:ringing.busy')}</p>}
         {item.error && <p role="alert" class="error">{t('calls:problem.generic', { message: item.error })}</p>}

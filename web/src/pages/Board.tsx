@@ -7,6 +7,7 @@ import { alarmText, SELF_NAMED } from '../components/AlarmBar.tsx';
 import { Lamp } from '../components/Lamp.tsx';
 import { formatTime } from '../i18n/index.ts';
 import type { Board as BoardView, BoardLine } from '../../../src/wire/board.ts';
+import { lineName, partyName } from '../app/names.ts';
 
 /** A clock in a zone, 24-hour, to the second: what a watch floor reads across the room. */
 function clock(ms: number, timeZone: string): string {
@@ -40,11 +41,11 @@ function Waiting({ items, label, who }: { items: BoardLine['waitingForUs'] | Boa
 function LineTile({ l, now }: { l: BoardLine; now: number }) {
   return (
     <li class={`board-line lamp-border-${l.lamp}`} data-board-line={l.line}>
-      <h2><a href={`#/lines/${encodeURIComponent(l.line)}/transcript`}>{l.title}</a> <Lamp status={l.lamp} /></h2>
+      <h2><a href={`#/lines/${encodeURIComponent(l.line)}/transcript`}>{lineName(l.line, l.title)}</a> <Lamp status={l.lamp} /></h2>
       <ul class="board-parties">
         {l.parties.map((p) => (
           <li key={p.name}>
-            <strong>{p.name}</strong>{' '}
+            <strong>{partyName(p.name)}</strong>{' '}
             <span class="board-time">{p.zone ? clock(now, p.zone) : '—'}</span>{' '}
             <small>{p.zone ?? t('board.noZone')}</small>
             {p.nextCheck !== null && <small> · {t('board.nextCheck', { time: clock(p.nextCheck, 'UTC') })}</small>}

@@ -9,6 +9,7 @@ import { Notices } from './line/Notices.tsx';
 import { History } from './line/History.tsx';
 import { Audit } from './line/Audit.tsx';
 import type { LineView } from '../../../src/wire/line.ts';
+import { lineName, partyName } from '../app/names.ts';
 
 
 const views: Record<Tab, (p: { line: LineView }) => preact.JSX.Element> = { transcript: Transcript, calls: Calls, readouts: Readouts, notices: Notices, history: History, audit: Audit };
@@ -26,7 +27,7 @@ export function Line({ id, tab }: { id: string; tab: Tab }) {
   const View = views[tab];
   return (
     <section aria-labelledby="line-title" class="line">
-      <h1 id="line-title">{line.title} <small>{line.parties.map((p) => p.name).join(' · ')}</small></h1>
+      <h1 id="line-title">{lineName(line.id, line.title)} <small>{line.parties.map((p) => partyName(p.name)).join(' · ')}</small></h1>
       <nav aria-label={line.title} class="tabs">
         {tabs.map((x) => (
           <a key={x} href={href({ page: 'line', line: id, tab: x })} aria-current={x === tab ? 'page' : undefined} data-tab={x}>{t(`tab.${x}`)}</a>

@@ -9,6 +9,7 @@ import type { LineView } from '../../../src/wire/line.ts';
 import type { LineSummary } from '../../../src/wire/history.ts';
 import type { Board, BoardLine } from '../../../src/wire/board.ts';
 import { AlarmSounds } from '../components/AlarmSounds.tsx';
+import { lineName, partyName } from '../app/names.ts';
 
 /** Every line the member may see, with its lamp, last contact, what waits on whom, and the next check call. */
 export function Lines() {
@@ -59,14 +60,14 @@ export function Lines() {
         {lines.map((l) => (
           <li key={l.id} class="line-card" data-line={l.id}>
             <h2>
-              <a href={href({ page: 'line', line: l.id, tab: 'transcript' })} aria-label={t('lines.open', { title: l.title })}>{l.title}</a>
+              <a href={href({ page: 'line', line: l.id, tab: 'transcript' })} aria-label={t('lines.open', { title: lineName(l.id, l.title) })}>{lineName(l.id, l.title)}</a>
               {l.discreet && <span class="badge">{t('lines.discreet')}</span>}
             </h2>
             {l.summary && <Lamp status={l.summary.lamp} />}
             {l.summary && (
               <dl>
                 <dt>{t('lines.parties')}</dt>
-                <dd>{l.parties.map((p) => p.name).join(', ')}</dd>
+                <dd>{l.parties.map((p) => partyName(p.name)).join(', ')}</dd>
                 <dt>{t('lines.lastContact')}</dt>
                 <dd>{formatTime(l.summary.lastContact, zone.value)}</dd>
                 <dt>{t('lines.unacknowledged')}</dt>

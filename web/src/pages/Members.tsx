@@ -6,6 +6,7 @@ import { t } from '../app/t.ts';
 import { formatTime } from '../i18n/index.ts';
 import { roles } from '../../../src/wire/role.ts';
 import { Policy } from './security/Policy.tsx';
+import { Names } from './security/Names.tsx';
 import type { AdminMemberView } from '../../../src/wire/member.ts';
 
 type MemberRow = AdminMemberView;
@@ -100,6 +101,7 @@ export function Members() {
         </table>
       )}
       <Policy />
+      <Names />
     </section>
   );
 }

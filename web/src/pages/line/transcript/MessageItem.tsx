@@ -8,6 +8,7 @@ import { languageName } from './language.tsx';
 import { TranslateForm } from './TranslateForm.tsx';
 import { domId, type MessageStatus, type MessageView } from './types.ts';
 import { ExerciseMark } from '../../../components/ExerciseMark.tsx';
+import { partyName } from '../../../app/names.ts';
 
 /** A message from another party that our party has not acknowledged yet, as the station says. */
 export function awaitsUs(m: MessageView, us: string): boolean {
@@ -65,7 +66,7 @@ export function MessageItem({ m, ctx }: { m: MessageView; ctx: ItemContext }) {
         <header class="tr-head">
           {ctx.unread?.(m.id) && <span class="tr-new">{t('line:unread')}</span>}
           <h3 id={`${id}-h`} class="tr-who">
-            <span class="tr-party">{m.party}</span>
+            <span class="tr-party">{partyName(m.party)}</span>
             <span class="tr-sep" aria-hidden="true"> · </span>
             <span class="tr-author">{m.from}</span>{' '}
             <Precedence value={m.precedence} />
