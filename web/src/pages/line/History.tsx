@@ -163,6 +163,8 @@ export function History({ line }: { line: LineView }) {
           <section aria-labelledby="history-pairs-title">
             <h2 id="history-pairs-title">{t('history:pairs.title')}</h2>
             {h.pairs.length === 0 ? <p>{t('history:pairs.none')}</p> : (
+                // A narrow window scrolls the table, not the page: a region one can reach by keyboard to scroll it.
+                <div class="table-scroll" role="region" tabIndex={0} aria-labelledby="history-pairs-title">
                 <table class="pairs">
                   <thead>
                     <tr>
@@ -193,6 +195,7 @@ export function History({ line }: { line: LineView }) {
                     ))}
                   </tbody>
                 </table>
+                </div>
             )}
           </section>
 
