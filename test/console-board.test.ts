@@ -119,10 +119,14 @@ test('EXERCISE traffic is marked everywhere, can be hidden, and is counted apart
     await item.waitFor();
 
     // An exercise call and the counts: apart from the real calls.
-    const drill = await W.as('duty', 'POST', '/v1/lines/aviation/calls', { exercise: true });
-    assert.equal(drill.status, 201);
+    // Placed from the console with "Exercise" ticked.
+    await washington.page.goto(`${W.proc.url}/#/lines/aviation/calls`);
+    await washington.page.getByTestId('call-exercise').check();
+    await washington.page.getByRole('button', { name: 'Place call' }).click();
+    const drill = { json: await eventually(async () => (await W.as('duty', 'GET', '/v1/lines/aviation/calls')).json.calls.find((c: any) => c.exercise && c.status === 'ringing'), 'the drill call placed') };
     await eventually(async () => (await M.as('duty', 'GET', `/v1/lines/aviation/calls/${drill.json.id}`)).status === 200, 'the drill call at Moscow');
     assert.equal((await M.as('duty', 'POST', `/v1/lines/aviation/calls/${drill.json.id}/decline`, { reason: 'Drill over.' })).status, 201);
+    await washington.page.getByTestId('call-dismiss').click().catch(() => undefined);
     const history = await eventually(async () => {
       const h = (await W.as('duty', 'GET', '/v1/lines/aviation/history')).json;
       return h.timeline.some((c: any) => c.exercise && c.status === 'declined') && h;

@@ -59,6 +59,11 @@ test('notices: file by typing a circle, see the conflict on both consoles, ackno
     await form.getByLabel('Upper').fill('330');
     await form.getByText('= 0 m to 10058 m').waitFor();
     assert.ok(await form.getByLabel(/^Latitude/).evaluate((lat) => lat.compareDocumentPosition(document.querySelector('input[name=lon]')!) & Node.DOCUMENT_POSITION_FOLLOWING), 'latitude comes before longitude');
+    // The centre can be picked on the map (then typed over: the test wants exact numbers).
+    await form.getByTestId('pick-centre').click();
+    const box = (await w.page.locator('svg[data-testid="notice-map"]').boundingBox())!;
+    await w.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await eventually(async () => /^-?\d/.test(await form.getByLabel(/^Latitude/).inputValue()) && /^-?\d/.test(await form.getByLabel(/^Longitude/).inputValue()), 'the centre picked');
     await form.getByLabel(/^Latitude/).fill("45°00'N");
     await form.getByLabel(/^Longitude/).fill('30 E');
     await form.getByLabel(/^Radius/).fill('50');

@@ -222,7 +222,7 @@ function finish(session: Session, call: CallView | null, problem?: Problem) {
 const problemOf = (e: unknown): Problem => ({ key: 'calls:problem.generic', params: { message: e instanceof Error ? e.message : String(e) }, severe: true });
 
 /** Places a call from this console: microphone first, so the call record carries our DTLS fingerprint. */
-export async function placeCall(line: string, target: { to?: string; toParty?: string }): Promise<void> {
+export async function placeCall(line: string, target: { to?: string; toParty?: string; exercise?: boolean }): Promise<void> {
   if (busy()) throw new Error(t('calls:busy'));
   const session = new Session(line, 'caller');
   current = session;
@@ -234,7 +234,7 @@ export async function placeCall(line: string, target: { to?: string; toParty?: s
     const fingerprint = sdpFingerprint(sdp);
     if (!fingerprint) throw new Error(t('calls:problem.noFingerprint'));
     if (session.closed) return;
-    const { id } = await post<{ id: string }>(lineUrl(line, '/calls'), { ...(target.to ? { to: target.to } : {}), ...(target.toParty ? { toParty: target.toParty } : {}), fingerprint });
+    const { id } = await post<{ id: string }>(lineUrl(line, '/calls'), { ...(target.to ? { to: target.to } : {}), ...(target.toParty ? { toParty: target.toParty } : {}), ...(target.exercise ? { exercise: true } : {}), fingerprint });
     session.callId = id;
     if (session.closed) {
       // Cancelled while the request was on its way.

@@ -69,6 +69,7 @@ function PlaceCall({ line }: { line: LineView }) {
   const others = line.parties.map((p) => p.name).filter((p) => p !== stationName.value);
   const [to, setTo] = useState('');
   const [toParty, setToParty] = useState(others[0] ?? '');
+  const [exercise, setExercise] = useState(false);
   const [error, setError] = useState('');
   const [permission, setPermission] = useState(notificationPermission());
   const busy = !!active.value && active.value.phase !== 'over';
@@ -77,7 +78,7 @@ function PlaceCall({ line }: { line: LineView }) {
     setError('');
     // A click is the moment a browser lets us ask to show notifications of calls ringing here.
     void askNotificationPermission().then(setPermission);
-    placeCall(line.id, { to: to.trim() || undefined, toParty: others.length > 1 ? toParty : undefined }).catch((err) => setError((err as Error).message));
+    placeCall(line.id, { to: to.trim() || undefined, toParty: others.length > 1 ? toParty : undefined, exercise }).catch((err) => setError((err as Error).message));
   };
   return (
     <>
@@ -97,6 +98,7 @@ function PlaceCall({ line }: { line: LineView }) {
           </label>
         )}
         {others.length === 1 && <p class="call-hint">{t('calls:place.toParty', { party: others[0] })}</p>}
+        <label class="inline"><input type="checkbox" checked={exercise} onChange={(e) => setExercise(e.currentTarget.checked)} data-testid="call-exercise" /> {t('exercise.compose')}</label>
         <button type="submit" disabled={busy || others.length === 0}>{t('calls:place.submit')}</button>
         {busy && <p class="call-hint">{t('calls:busy')}</p>}
       </form>

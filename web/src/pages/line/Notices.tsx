@@ -282,8 +282,12 @@ function FileNotice({ line, drawing, setDrawing, picked, clearPicked, onDraft, r
   // A point picked on the map becomes the next typed vertex: the text stays the one source of the shape.
   useEffect(() => {
     if (!picked) return;
-    setShape('polygon');
-    setPolygon((p) => `${p.trim() ? `${p.trimEnd()}\n` : ''}${formatCoordinate(picked[1])} ${formatCoordinate(picked[0])}`);
+    if (shape === 'circle') {
+      // A circle is drawn by its centre, picked on the map; the radius stays typed.
+      setLat(formatCoordinate(picked[1]));
+      setLon(formatCoordinate(picked[0]));
+      setDrawing(false);
+    } else setPolygon((p) => `${p.trim() ? `${p.trimEnd()}\n` : ''}${formatCoordinate(picked[1])} ${formatCoordinate(picked[0])}`);
     clearPicked();
   }, [picked]);
 
@@ -382,6 +386,9 @@ function FileNotice({ line, drawing, setDrawing, picked, clearPicked, onDraft, r
               <label>{t('notices:form.lon')}<input name="lon" type="text" spellcheck={false} placeholder="30°15'E" value={lon} onInput={(e) => setLon(e.currentTarget.value)} aria-describedby="coord-help" /></label>
               <label>{t('notices:form.radius')}<input name="radius" type="number" step="any" min={0} max={5000} inputMode="decimal" value={radius} onInput={(e) => setRadius(e.currentTarget.value)} /></label>
               <p id="coord-help" class="muted">{t('notices:form.coordHelp')}</p>
+              {!drawing ? (
+                <button type="button" class="secondary" onClick={() => setDrawing(true)} data-testid="pick-centre">{t('notices:form.pickCentre')}</button>
+              ) : <p class="muted" role="status">{t('notices:form.pickingCentre')}</p>}
             </div>
           ) : (
             <>
